@@ -1,1 +1,329 @@
-//! TODO
+//! AST → the functions of a file, each with its qualified name, lines and hashes.
+//!
+//! Input: a parsed module and its [`SourceText`]. Output: one [`FunctionDef`] per
+//! `def` / `async def` in source order, including methods, functions inside
+//! classes nested anywhere and functions nested in functions. Names follow
+//! Python's `__qualname__`: `Class.method`, `outer.<locals>.inner`,
+//! `outer.<locals>.Local.method`. Two definitions with the same qualified name
+//! in one file (conditional definitions) keep distinct, stable `occurrence`
+//! numbers in source order.
+//!
+//! Each function also carries two hashes of its normalised AST (positions,
+//! comments and formatting do not count): `ast_hash` over the whole definition
+//! and `body_hash` over everything but its name, which is what a rename keeps.
+//! No I/O here.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use ruff_python_ast::comparable::{
+    ComparableDecorator, ComparableExpr, ComparableParameters, ComparableStmt, ComparableTypeParams,
+};
+use ruff_python_ast::{Stmt, StmtFunctionDef};
+use ruff_text_size::Ranged;
+use twox_hash::XxHash64;
+
+use crate::source::SourceText;
+
+/// One function definition found in a file.
+#[derive(Debug)]
+pub(crate) struct FunctionDef<'a> {
+    pub def: &'a StmtFunctionDef,
+    /// `__qualname__`-style name.
+    pub qualname: String,
+    /// 1 for the first definition of `qualname` in the file, 2 for the next, ...
+    pub occurrence: u32,
+    /// Line of the `def` keyword (not of a decorator).
+    pub line: u32,
+    /// Line of the first decorator, or `line` when there is none.
+    pub first_line: u32,
+    /// Last line of the function's last statement.
+    pub end_line: u32,
+    /// Byte span of the whole definition, decorators included.
+    pub start_byte: u32,
+    pub end_byte: u32,
+    /// Defined directly (at any statement depth) in a class body.
+    pub is_method: bool,
+    /// Index of the enclosing function in the list, if this one is nested.
+    pub parent: Option<usize>,
+    /// Qualified name of the enclosing classes only, as complexipy names
+    /// reported functions (`A::B::m`); `None` when inside another function.
+    pub class_path: Option<Vec<String>>,
+    pub ast_hash: u64,
+    pub body_hash: u64,
+}
+
+/// Lists every function definition of a module in source order.
+pub(crate) fn index_functions<'a>(body: &'a [Stmt], source: &SourceText) -> Vec<FunctionDef<'a>> {
+    let mut out = Vec::new();
+    let mut scope = Scope {
+        prefix: String::new(),
+        in_class: false,
+        parent: None,
+        class_path: Some(Vec::new()),
+    };
+    walk_suite(body, source, &mut scope, &mut out);
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for f in &mut out {
+        let n = seen.entry(f.qualname.clone()).or_insert(0);
+        *n += 1;
+        f.occurrence = *n;
+    }
+    out
+}
+
+struct Scope {
+    prefix: String,
+    in_class: bool,
+    parent: Option<usize>,
+    class_path: Option<Vec<String>>,
+}
+
+fn walk_suite<'a>(
+    body: &'a [Stmt],
+    source: &SourceText,
+    scope: &mut Scope,
+    out: &mut Vec<FunctionDef<'a>>,
+) {
+    for stmt in body {
+        walk_stmt(stmt, source, scope, out);
+    }
+}
+
+fn walk_stmt<'a>(
+    stmt: &'a Stmt,
+    source: &SourceText,
+    scope: &mut Scope,
+    out: &mut Vec<FunctionDef<'a>>,
+) {
+    match stmt {
+        Stmt::FunctionDef(def) => {
+            let index = out.len();
+            out.push(function_entry(def, source, scope));
+            let mut inner = Scope {
+                prefix: format!("{}{}.<locals>.", scope.prefix, def.name.as_str()),
+                in_class: false,
+                parent: Some(index),
+                class_path: None,
+            };
+            walk_suite(&def.body, source, &mut inner, out);
+        }
+        Stmt::ClassDef(class) => {
+            let mut inner = Scope {
+                prefix: format!("{}{}.", scope.prefix, class.name.as_str()),
+                in_class: true,
+                parent: scope.parent,
+                class_path: scope.class_path.as_ref().map(|p| {
+                    let mut p = p.clone();
+                    p.push(class.name.to_string());
+                    p
+                }),
+            };
+            walk_suite(&class.body, source, &mut inner, out);
+        }
+        Stmt::If(s) => {
+            walk_suite(&s.body, source, scope, out);
+            for clause in &s.elif_else_clauses {
+                walk_suite(&clause.body, source, scope, out);
+            }
+        }
+        Stmt::For(s) => {
+            walk_suite(&s.body, source, scope, out);
+            walk_suite(&s.orelse, source, scope, out);
+        }
+        Stmt::While(s) => {
+            walk_suite(&s.body, source, scope, out);
+            walk_suite(&s.orelse, source, scope, out);
+        }
+        Stmt::With(s) => walk_suite(&s.body, source, scope, out),
+        Stmt::Try(s) => {
+            walk_suite(&s.body, source, scope, out);
+            for handler in &s.handlers {
+                let ruff_python_ast::ExceptHandler::ExceptHandler(h) = handler;
+                walk_suite(&h.body, source, scope, out);
+            }
+            walk_suite(&s.orelse, source, scope, out);
+            walk_suite(&s.finalbody, source, scope, out);
+        }
+        Stmt::Match(s) => {
+            for case in &s.cases {
+                walk_suite(&case.body, source, scope, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn function_entry<'a>(
+    def: &'a StmtFunctionDef,
+    source: &SourceText,
+    scope: &Scope,
+) -> FunctionDef<'a> {
+    let range = def.range();
+    let body = body_hash(def);
+    let start_byte = range.start().to_u32();
+    let end_byte = range.end().to_u32();
+    FunctionDef {
+        def,
+        qualname: format!("{}{}", scope.prefix, def.name.as_str()),
+        occurrence: 0,
+        line: source.line_of(def_keyword_offset(def, source)),
+        first_line: source.line_of(start_byte),
+        end_line: source.line_of(end_byte),
+        start_byte,
+        end_byte,
+        is_method: scope.in_class,
+        parent: scope.parent,
+        class_path: scope.class_path.clone(),
+        ast_hash: ast_hash(def, body),
+        body_hash: body,
+    }
+}
+
+/// Offset of the `def` keyword: the name follows it after whitespace (or a
+/// backslash continuation), so walk back from the name.
+fn def_keyword_offset(def: &StmtFunctionDef, source: &SourceText) -> u32 {
+    let name_start = def.name.range().start().to_usize();
+    let before = &source.text.as_bytes()[..name_start];
+    let mut i = before.len();
+    while i > 0 && matches!(before[i - 1], b' ' | b'\t' | b'\x0c' | b'\n' | b'\\') {
+        i -= 1;
+    }
+    // `i` now points just past "def"; the keyword starts three bytes earlier.
+    i.saturating_sub(3) as u32
+}
+
+fn body_hash(def: &StmtFunctionDef) -> u64 {
+    let mut h = XxHash64::with_seed(0);
+    def.is_async.hash(&mut h);
+    ComparableParameters::from(def.parameters.as_ref()).hash(&mut h);
+    for stmt in &def.body {
+        ComparableStmt::from(stmt).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The whole definition: the body hash plus name, decorators, type parameters
+/// and return annotation.
+fn ast_hash(def: &StmtFunctionDef, body_hash: u64) -> u64 {
+    let mut h = XxHash64::with_seed(0);
+    body_hash.hash(&mut h);
+    def.name.as_str().hash(&mut h);
+    for decorator in &def.decorator_list {
+        ComparableDecorator::from(decorator).hash(&mut h);
+    }
+    def.type_params
+        .as_deref()
+        .map(ComparableTypeParams::from)
+        .hash(&mut h);
+    def.returns
+        .as_deref()
+        .map(ComparableExpr::from)
+        .hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn index(src: &str) -> Vec<(String, u32, u32, u32, u32)> {
+        let source = SourceText::from_text(src);
+        let parsed = parse(&source).unwrap();
+        index_functions(&parsed.syntax().body, &source)
+            .into_iter()
+            .map(|f| (f.qualname, f.occurrence, f.first_line, f.line, f.end_line))
+            .collect()
+    }
+
+    #[test]
+    fn qualified_names_follow_python() {
+        let src = "\
+def top():
+    def inner():
+        class Local:
+            def m(self):
+                pass
+        return Local
+    return inner
+
+class A:
+    def m(self):
+        pass
+    class B:
+        async def n(self):
+            pass
+    if flag:
+        def conditional(self):
+            pass
+";
+        let names: Vec<String> = index(src).into_iter().map(|f| f.0).collect();
+        assert_eq!(
+            names,
+            [
+                "top",
+                "top.<locals>.inner",
+                "top.<locals>.inner.<locals>.Local.m",
+                "A.m",
+                "A.B.n",
+                "A.conditional",
+            ]
+        );
+    }
+
+    #[test]
+    fn decorated_def_line_is_the_def_keyword() {
+        let src = "@deco\n@other(1)\ndef f(a):\n    return a\n";
+        assert_eq!(index(src), [("f".to_string(), 1, 1, 3, 4)]);
+    }
+
+    #[test]
+    fn end_line_is_last_line_of_last_statement() {
+        let src = "def f(a):\n    return g(\n        a,\n    )\n\n# trailing comment\n";
+        assert_eq!(index(src)[0].4, 4);
+    }
+
+    #[test]
+    fn duplicate_names_get_occurrences() {
+        let src = "if x:\n    def f():\n        pass\nelse:\n    def f():\n        return 1\n";
+        let got = index(src);
+        assert_eq!(got[0].0, "f");
+        assert_eq!(got[0].1, 1);
+        assert_eq!(got[1].0, "f");
+        assert_eq!(got[1].1, 2);
+    }
+
+    #[test]
+    fn hashes_ignore_formatting_and_comments() {
+        let a = "def f(a, b):\n    return a+b\n";
+        let b = "def f(a,\n      b):\n    # sum\n    return (a + b)\n";
+        let c = "def g(a, b):\n    return a + b\n";
+        let d = "def f(a, b):\n    return a - b\n";
+        let hashes = |src: &str| {
+            let source = SourceText::from_text(src);
+            let parsed = parse(&source).unwrap();
+            let f = &index_functions(&parsed.syntax().body, &source)[0];
+            (f.ast_hash, f.body_hash)
+        };
+        assert_eq!(hashes(a), hashes(b));
+        assert_ne!(hashes(a).0, hashes(c).0, "renaming changes the full hash");
+        assert_eq!(hashes(a).1, hashes(c).1, "but not the body hash");
+        assert_ne!(hashes(a).1, hashes(d).1);
+    }
+
+    #[test]
+    fn class_path_only_outside_functions() {
+        let src = "class A:\n    class B:\n        def m(self):\n            def h():\n                pass\n";
+        let source = SourceText::from_text(src);
+        let parsed = parse(&source).unwrap();
+        let fns = index_functions(&parsed.syntax().body, &source);
+        assert_eq!(
+            fns[0].class_path.as_deref(),
+            Some(&["A".to_string(), "B".to_string()][..])
+        );
+        assert_eq!(fns[1].class_path, None);
+        assert_eq!(fns[1].parent, Some(0));
+        assert!(fns[0].is_method && !fns[1].is_method);
+    }
+}

@@ -3,6 +3,11 @@
 
 /// radon's MI from file Halstead volume, total cyclomatic complexity, logical lines
 /// and comment percentage (0..=∞).
-pub(crate) fn maintainability_index(_volume: f64, _total_cc: u32, _lloc: u32, _comment_pct: f64) -> f64 {
+pub(crate) fn maintainability_index(
+    _volume: f64,
+    _total_cc: u32,
+    _lloc: u32,
+    _comment_pct: f64,
+) -> f64 {
     100.0
 }
