@@ -35,6 +35,8 @@ pub(crate) struct FunctionDef<'a> {
     pub occurrence: u32,
     /// Line of the `def` keyword (not of a decorator).
     pub line: u32,
+    /// 1-based column of the `def` keyword.
+    pub column: u32,
     /// Line of the first decorator, or `line` when there is none.
     pub first_line: u32,
     /// Last line of the function's last statement.
@@ -161,13 +163,15 @@ fn function_entry<'a>(
 ) -> FunctionDef<'a> {
     let range = def.range();
     let body = body_hash(def);
+    let def_offset = def_keyword_offset(def, source);
     let start_byte = range.start().to_u32();
     let end_byte = range.end().to_u32();
     FunctionDef {
         def,
         qualname: format!("{}{}", scope.prefix, def.name.as_str()),
         occurrence: 0,
-        line: source.line_of(def_keyword_offset(def, source)),
+        line: source.line_of(def_offset),
+        column: source.column_of(def_offset),
         first_line: source.line_of(start_byte),
         end_line: source.line_of(end_byte),
         start_byte,

@@ -21,3 +21,21 @@ pub(crate) fn halstead_function(_def: &StmtFunctionDef) -> Halstead {
 pub(crate) fn halstead_module(_body: &[Stmt]) -> Halstead {
     Halstead::default()
 }
+
+impl Halstead {
+    pub(crate) fn volume(&self) -> f64 {
+        0.0
+    }
+    pub(crate) fn difficulty(&self) -> f64 {
+        0.0
+    }
+    pub(crate) fn effort(&self) -> f64 {
+        0.0
+    }
+    pub(crate) fn time(&self) -> f64 {
+        0.0
+    }
+    pub(crate) fn bugs(&self) -> f64 {
+        0.0
+    }
+}

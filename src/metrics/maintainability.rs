@@ -11,3 +11,7 @@ pub(crate) fn maintainability_index(
 ) -> f64 {
     100.0
 }
+
+pub(crate) fn comment_percentage(_raw: &super::raw::RawMetrics, _multi_as_comments: bool) -> f64 {
+    0.0
+}

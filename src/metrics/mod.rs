@@ -8,6 +8,185 @@ pub(crate) mod cyclomatic;
 pub(crate) mod halstead;
 pub(crate) mod maintainability;
 pub(crate) mod raw;
+pub(crate) mod structure;
+
+use ruff_python_ast::Stmt;
+
+use crate::functions::index_functions;
+use crate::parse::{parse, SyntaxError};
+use crate::source::SourceText;
+use halstead::Halstead;
+use raw::{RawError, RawMetrics};
+
+/// Options that change metric values (and so belong in the cache key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MetricOptions {
+    /// radon mi's default: multi-line strings count as comments.
+    pub mi_multi_as_comments: bool,
+}
+
+impl Default for MetricOptions {
+    fn default() -> Self {
+        MetricOptions {
+            mi_multi_as_comments: true,
+        }
+    }
+}
+
+/// Every metric of one function.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FunctionMetrics {
+    pub cyclomatic: u32,
+    pub cognitive: u32,
+    pub halstead: Halstead,
+    /// Lines from the `def` line to the last line of the body.
+    pub lines: u32,
+    pub parameters: u32,
+    pub nesting: u32,
+}
+
+impl FunctionMetrics {
+    /// The value of a metric at function scope, `None` for file-only metrics.
+    pub(crate) fn value(&self, kind: MetricKind) -> Option<f64> {
+        Some(match kind {
+            MetricKind::CyclomaticComplexity => self.cyclomatic as f64,
+            MetricKind::CognitiveComplexity => self.cognitive as f64,
+            MetricKind::LinesOfCode => self.lines as f64,
+            MetricKind::ParameterCount => self.parameters as f64,
+            MetricKind::NestingDepth => self.nesting as f64,
+            other => return halstead_value(&self.halstead, other),
+        })
+    }
+}
+
+fn halstead_value(h: &Halstead, kind: MetricKind) -> Option<f64> {
+    Some(match kind {
+        MetricKind::HalsteadVolume => h.volume(),
+        MetricKind::HalsteadDifficulty => h.difficulty(),
+        MetricKind::HalsteadEffort => h.effort(),
+        MetricKind::HalsteadTime => h.time(),
+        MetricKind::HalsteadBugs => h.bugs(),
+        _ => return None,
+    })
+}
+
+/// One function of a file with its identity and metrics.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FunctionReport {
+    pub qualname: String,
+    pub occurrence: u32,
+    pub line: u32,
+    pub column: u32,
+    pub first_line: u32,
+    pub end_line: u32,
+    pub is_method: bool,
+    pub nested: bool,
+    /// complexipy's name (`A::B::m`) for functions it reports; `None` for
+    /// functions nested in functions.
+    pub class_path: Option<Vec<String>>,
+    pub ast_hash: u64,
+    pub body_hash: u64,
+    pub metrics: FunctionMetrics,
+}
+
+/// File-level metrics.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FileMetrics {
+    /// radon raw counts, or why radon's tokenizer rejects the file.
+    pub raw: Result<RawMetrics, RawError>,
+    pub halstead: Halstead,
+    /// radon's total cyclomatic complexity (the `G` of the MI formula).
+    pub cyclomatic_total: u32,
+    /// complexipy's file total: reported functions plus module-level code.
+    pub cognitive_total: u32,
+    /// `None` when raw metrics failed, as radon mi fails then.
+    pub maintainability: Option<f64>,
+}
+
+impl FileMetrics {
+    /// The value of a metric at file scope, `None` when not available.
+    pub(crate) fn value(&self, kind: MetricKind) -> Option<f64> {
+        let raw = self.raw.as_ref().ok();
+        Some(match kind {
+            MetricKind::CyclomaticComplexity => self.cyclomatic_total as f64,
+            MetricKind::CognitiveComplexity => self.cognitive_total as f64,
+            MetricKind::MaintainabilityIndex => return self.maintainability,
+            MetricKind::LinesOfCode => raw?.loc as f64,
+            MetricKind::LogicalLinesOfCode => raw?.lloc as f64,
+            MetricKind::SourceLinesOfCode => raw?.sloc as f64,
+            MetricKind::CommentLines => raw?.comments as f64,
+            MetricKind::BlankLines => raw?.blank as f64,
+            MetricKind::ParameterCount | MetricKind::NestingDepth => return None,
+            other => return halstead_value(&self.halstead, other),
+        })
+    }
+}
+
+/// Everything antipasta knows about one file's content.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FileAnalysis {
+    pub file: FileMetrics,
+    pub functions: Vec<FunctionReport>,
+}
+
+/// Parses a source and computes every metric of the file and its functions.
+pub(crate) fn analyze(source: &SourceText, options: MetricOptions) -> Result<FileAnalysis, SyntaxError> {
+    let parsed = parse(source)?;
+    let body: &[Stmt] = &parsed.syntax().body;
+    let index = index_functions(body, source);
+    let mut cognitive_total = cognitive::module_level(body);
+    let functions = index
+        .iter()
+        .map(|f| {
+            let metrics = FunctionMetrics {
+                cyclomatic: cyclomatic::cyclomatic(f.def),
+                cognitive: cognitive::cognitive(f.def),
+                halstead: halstead::halstead_function(f.def),
+                lines: f.end_line - f.line + 1,
+                parameters: structure::parameter_count(&f.def.parameters),
+                nesting: structure::nesting_depth(&f.def.body),
+            };
+            if f.class_path.is_some() {
+                cognitive_total += metrics.cognitive;
+            }
+            FunctionReport {
+                qualname: f.qualname.clone(),
+                occurrence: f.occurrence,
+                line: f.line,
+                column: f.column,
+                first_line: f.first_line,
+                end_line: f.end_line,
+                is_method: f.is_method,
+                nested: f.parent.is_some(),
+                class_path: f.class_path.clone(),
+                ast_hash: f.ast_hash,
+                body_hash: f.body_hash,
+                metrics,
+            }
+        })
+        .collect();
+    let halstead = halstead::halstead_module(body);
+    let cyclomatic_total = cyclomatic::module_total(body);
+    let raw = raw::raw_metrics(&source.text);
+    let maintainability = raw.as_ref().ok().map(|r| {
+        maintainability::maintainability_index(
+            halstead.volume(),
+            cyclomatic_total,
+            r.lloc,
+            maintainability::comment_percentage(r, options.mi_multi_as_comments),
+        )
+    });
+    Ok(FileAnalysis {
+        file: FileMetrics {
+            raw,
+            halstead,
+            cyclomatic_total,
+            cognitive_total,
+            maintainability,
+        },
+        functions,
+    })
+}
 
 /// Every metric antipasta can gate on, named as the Python antipasta names them
 /// (`cyclomatic_complexity`, ...). A closed set: config keys, JSON keys and

@@ -1,0 +1,84 @@
+//! Command-line arguments (clap derive), turned into plain options.
+//!
+//! Nothing here touches the file system or the repository; `run.rs` does.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "antipasta",
+    version,
+    about = "A fast code-complexity gate for Python: checks cyclomatic and cognitive complexity, \
+             Halstead metrics, maintainability index and line counts against thresholds.",
+    after_help = "Exit codes: 0 clean, 1 violations, 2 usage, configuration or internal error."
+)]
+pub(crate) struct Cli {
+    /// Use this configuration file instead of discovering one
+    /// (.antipasta.toml, [tool.antipasta] in pyproject.toml, or .antipasta.yaml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Analyse files and directories and check every function against the thresholds.
+    Metrics(MetricsArgs),
+    /// Write, check, show or migrate the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MetricsArgs {
+    /// Files or directories to analyse (default: the current directory).
+    /// Directories are walked honouring .gitignore, .ignore and ignore_patterns.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// A file to analyse (repeatable; the Python antipasta's spelling).
+    #[arg(short = 'f', long = "files", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// A directory to analyse (repeatable; the Python antipasta's spelling).
+    #[arg(short = 'd', long = "directory", value_name = "DIR")]
+    pub directories: Vec<PathBuf>,
+
+    /// Override a threshold for this run, e.g. `-t cognitive_complexity=20`.
+    #[arg(short = 't', long = "threshold", value_name = "METRIC=VALUE")]
+    pub thresholds: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Print only the summary line (text format).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Write a commented .antipasta.toml with every key and its default.
+    Init {
+        /// Overwrite an existing .antipasta.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Load the configuration and report any problem (exit 2 on errors).
+    Validate,
+    /// Print the resolved settings as TOML.
+    Show,
+    /// Convert the Python antipasta's .antipasta.yaml into .antipasta.toml
+    /// (the original is kept as .antipasta.yaml.bak).
+    Migrate {
+        /// The YAML file to convert (default: .antipasta.yaml in the current directory).
+        path: Option<PathBuf>,
+    },
+}

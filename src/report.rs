@@ -1,0 +1,237 @@
+//! Results → text or JSON, written to any `Write`.
+//!
+//! Input: the per-file results of a run, already sorted by path. Output: the
+//! report, nothing else; this and `main.rs` are the only places that write to
+//! the terminal. The JSON layout is documented in `docs/json.md`; bump
+//! [`JSON_VERSION`] when a field changes meaning or goes away.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Map, Value};
+
+use crate::metrics::halstead::Halstead;
+use crate::metrics::{FileAnalysis, FunctionMetrics, MetricKind};
+use crate::thresholds::Violation;
+
+pub(crate) const JSON_VERSION: u32 = 1;
+
+/// Output format of a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+/// What a run found for one file.
+#[derive(Debug)]
+pub(crate) struct FileResult {
+    pub path: String,
+    /// The analysis, or why the file could not be read, decoded or parsed.
+    pub outcome: Result<FileAnalysis, String>,
+    pub violations: Vec<Violation>,
+}
+
+/// Totals over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Summary {
+    pub files: usize,
+    pub functions: usize,
+    pub violations: usize,
+    pub errors: usize,
+}
+
+pub(crate) fn summarize(results: &[FileResult]) -> Summary {
+    let mut s = Summary {
+        files: results.len(),
+        ..Summary::default()
+    };
+    for r in results {
+        match &r.outcome {
+            Ok(a) => s.functions += a.functions.len(),
+            Err(_) => s.errors += 1,
+        }
+        s.violations += r.violations.len();
+    }
+    s
+}
+
+/// Renders a `metrics` run.
+pub(crate) fn render(
+    results: &[FileResult],
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => render_text(results, color, out),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json_report(results))?;
+            writeln!(out)
+        }
+    }
+}
+
+fn render_text(results: &[FileResult], color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let (red, bold, reset) = if color {
+        ("\x1b[31m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    for r in results {
+        if let Err(message) = &r.outcome {
+            writeln!(out, "{bold}{}{reset}: {red}error{reset}: {message}", r.path)?;
+        }
+        for v in &r.violations {
+            let name = v.function.as_deref().unwrap_or("<file>");
+            writeln!(
+                out,
+                "{bold}{}:{}:{}{reset}: {name}: {red}{}{reset}",
+                r.path,
+                v.line,
+                v.column,
+                v.describe()
+            )?;
+        }
+    }
+    let s = summarize(results);
+    write!(
+        out,
+        "{} {}, {} {}, {} {}",
+        s.files,
+        plural(s.files, "file", "files"),
+        s.functions,
+        plural(s.functions, "function", "functions"),
+        s.violations,
+        plural(s.violations, "violation", "violations"),
+    )?;
+    if s.errors > 0 {
+        write!(out, ", {} {}", s.errors, plural(s.errors, "error", "errors"))?;
+    }
+    writeln!(out)
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+fn json_report(results: &[FileResult]) -> Value {
+    let s = summarize(results);
+    json!({
+        "version": JSON_VERSION,
+        "summary": {
+            "files": s.files,
+            "functions": s.functions,
+            "violations": s.violations,
+            "errors": s.errors,
+        },
+        "files": results.iter().map(json_file).collect::<Vec<_>>(),
+    })
+}
+
+fn json_file(r: &FileResult) -> Value {
+    let (error, metrics, functions) = match &r.outcome {
+        Ok(a) => (
+            Value::Null,
+            file_metrics_json(a),
+            a.functions
+                .iter()
+                .map(|f| {
+                    json!({
+                        "name": f.qualname,
+                        "line": f.line,
+                        "end_line": f.end_line,
+                        "metrics": function_metrics_json(&f.metrics),
+                    })
+                })
+                .collect(),
+        ),
+        Err(message) => (Value::String(message.clone()), Value::Null, Vec::new()),
+    };
+    json!({
+        "path": r.path,
+        "error": error,
+        "metrics": metrics,
+        "functions": functions,
+        "violations": r.violations.iter().map(violation_json).collect::<Vec<_>>(),
+    })
+}
+
+/// A violation with the Python antipasta's field names.
+pub(crate) fn violation_json(v: &Violation) -> Value {
+    json!({
+        "type": v.metric.name(),
+        "message": v.describe(),
+        "line_number": v.line,
+        "function": v.function,
+        "value": v.value,
+        "threshold": v.threshold,
+        "comparison": v.comparison.symbol(),
+    })
+}
+
+fn halstead_json(map: &mut Map<String, Value>, h: &Halstead) {
+    map.insert("halstead_volume".into(), json!(h.volume()));
+    map.insert("halstead_difficulty".into(), json!(h.difficulty()));
+    map.insert("halstead_effort".into(), json!(h.effort()));
+    map.insert("halstead_time".into(), json!(h.time()));
+    map.insert("halstead_bugs".into(), json!(h.bugs()));
+    map.insert("halstead_distinct_operators".into(), json!(h.h1));
+    map.insert("halstead_distinct_operands".into(), json!(h.h2));
+    map.insert("halstead_total_operators".into(), json!(h.n1));
+    map.insert("halstead_total_operands".into(), json!(h.n2));
+}
+
+pub(crate) fn function_metrics_json(m: &FunctionMetrics) -> Value {
+    let mut map = Map::new();
+    map.insert(MetricKind::CyclomaticComplexity.name().into(), json!(m.cyclomatic));
+    map.insert(MetricKind::CognitiveComplexity.name().into(), json!(m.cognitive));
+    halstead_json(&mut map, &m.halstead);
+    map.insert(MetricKind::LinesOfCode.name().into(), json!(m.lines));
+    map.insert(MetricKind::ParameterCount.name().into(), json!(m.parameters));
+    map.insert(MetricKind::NestingDepth.name().into(), json!(m.nesting));
+    Value::Object(map)
+}
+
+fn file_metrics_json(a: &FileAnalysis) -> Value {
+    let f = &a.file;
+    let mut map = Map::new();
+    map.insert(
+        MetricKind::MaintainabilityIndex.name().into(),
+        json!(f.maintainability),
+    );
+    map.insert(
+        MetricKind::CyclomaticComplexity.name().into(),
+        json!(f.cyclomatic_total),
+    );
+    map.insert(
+        MetricKind::CognitiveComplexity.name().into(),
+        json!(f.cognitive_total),
+    );
+    halstead_json(&mut map, &f.halstead);
+    match &f.raw {
+        Ok(raw) => {
+            map.insert(MetricKind::LinesOfCode.name().into(), json!(raw.loc));
+            map.insert(MetricKind::LogicalLinesOfCode.name().into(), json!(raw.lloc));
+            map.insert(MetricKind::SourceLinesOfCode.name().into(), json!(raw.sloc));
+            map.insert(MetricKind::CommentLines.name().into(), json!(raw.comments));
+            map.insert("single_comment_lines".into(), json!(raw.single_comments));
+            map.insert("multi_line_string_lines".into(), json!(raw.multi));
+            map.insert(MetricKind::BlankLines.name().into(), json!(raw.blank));
+            map.insert("raw_error".into(), Value::Null);
+        }
+        Err(e) => {
+            map.insert(
+                "raw_error".into(),
+                json!(format!(
+                    "radon's tokenizer rejects line {}: line counts and MI unavailable",
+                    e.line
+                )),
+            );
+        }
+    }
+    Value::Object(map)
+}

@@ -1,0 +1,260 @@
+//! The only place where stages are wired together.
+//!
+//! `metrics`: which files (walk) → bytes → [`SourceText`] → [`FileAnalysis`] →
+//! violations → report. Files are analysed in parallel on a rayon pool whose
+//! threads have a large stack (deeply nested code recurses deeply), results
+//! are sorted by path before reporting so output is deterministic. A problem
+//! with one file becomes that file's error entry; a problem with the run (bad
+//! config, a path that does not exist) is an `Err` and exit code 2.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+
+use crate::cli::{Cli, Command, ConfigCommand, MetricsArgs};
+use crate::config::{self, Settings};
+use crate::metrics::{analyze, MetricOptions};
+use crate::report::{self, FileResult, Format};
+use crate::source::decode;
+use crate::thresholds::check_thresholds;
+
+/// Stack for analysis threads: the parser and the metric walks recurse once
+/// per nesting level.
+const ANALYSIS_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Runs a parsed command line; `Err` means exit code 2.
+pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    match cli.command {
+        Command::Metrics(args) => metrics(&cwd, cli.config.as_deref(), args, out),
+        Command::Config(cmd) => config_command(&cwd, cli.config.as_deref(), cmd, out),
+    }
+}
+
+fn metrics(
+    cwd: &Path,
+    explicit_config: Option<&Path>,
+    args: MetricsArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let loaded = config::load(cwd, explicit_config)?;
+    let mut settings = loaded.settings;
+    for t in &args.thresholds {
+        config::apply_threshold_override(&mut settings, t)?;
+    }
+    let root = loaded
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cwd.to_path_buf());
+
+    let mut inputs: Vec<PathBuf> = args.paths;
+    inputs.extend(args.files);
+    inputs.extend(args.directories);
+    if inputs.is_empty() {
+        inputs.push(PathBuf::from("."));
+    }
+    let files = collect_files(cwd, &root, &inputs, &settings)?;
+
+    let options = MetricOptions {
+        mi_multi_as_comments: settings.mi_multi_as_comments,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(ANALYSIS_STACK_BYTES)
+        .build()
+        .context("starting the analysis threads")?;
+    let mut results: Vec<FileResult> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|file| analyze_file(file, &settings, options))
+            .collect()
+    });
+    results.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let color = args.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if args.quiet && args.format == Format::Text {
+        let s = report::summarize(&results);
+        writeln!(
+            out,
+            "{} files, {} functions, {} violations, {} errors",
+            s.files, s.functions, s.violations, s.errors
+        )?;
+    } else {
+        report::render(&results, args.format, color, out).context("writing the report")?;
+    }
+    let s = report::summarize(&results);
+    Ok(if s.errors > 0 {
+        ExitCode::from(2)
+    } else if s.violations > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A file to analyse: how to show it, where it is, and its path relative to
+/// the project root (for ignore patterns and per-path overrides).
+struct InputFile {
+    display: String,
+    path: PathBuf,
+    rel: String,
+}
+
+fn collect_files(
+    cwd: &Path,
+    root: &Path,
+    inputs: &[PathBuf],
+    settings: &Settings,
+) -> Result<Vec<InputFile>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let abs = cwd.join(input);
+        let meta = std::fs::metadata(&abs)
+            .with_context(|| format!("cannot read `{}`", input.display()))?;
+        if meta.is_file() {
+            push_file(&mut files, input, &abs, root, settings, true);
+            continue;
+        }
+        if !meta.is_dir() {
+            bail!("`{}` is neither a file nor a directory", input.display());
+        }
+        let walker = ignore::WalkBuilder::new(&abs)
+            .git_ignore(settings.use_gitignore)
+            .git_exclude(settings.use_gitignore)
+            .git_global(settings.use_gitignore)
+            .require_git(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
+        for entry in walker {
+            let entry =
+                entry.with_context(|| format!("walking `{}`", input.display()))?;
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let is_python = entry
+                .path()
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|ext| {
+                    settings
+                        .python_extensions
+                        .iter()
+                        .any(|p| p.trim_start_matches('.') == ext)
+                });
+            if !is_python {
+                continue;
+            }
+            let shown = input.join(entry.path().strip_prefix(&abs).unwrap_or(entry.path()));
+            push_file(&mut files, &shown, entry.path(), root, settings, false);
+        }
+    }
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files.dedup_by(|a, b| a.display == b.display);
+    Ok(files)
+}
+
+fn push_file(
+    files: &mut Vec<InputFile>,
+    shown: &Path,
+    abs: &Path,
+    root: &Path,
+    settings: &Settings,
+    explicit: bool,
+) {
+    let rel = abs
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| abs.to_path_buf());
+    let rel = slash_path(&rel);
+    if settings.is_ignored(&rel) && !explicit_outside_root(explicit, abs, root) {
+        return;
+    }
+    files.push(InputFile {
+        display: slash_path(shown),
+        path: abs.to_path_buf(),
+        rel,
+    });
+}
+
+/// A file named on the command line outside the project is never ignored by
+/// the project's patterns (they cannot have meant it).
+fn explicit_outside_root(explicit: bool, abs: &Path, root: &Path) -> bool {
+    explicit && !abs.starts_with(root)
+}
+
+/// Forward slashes, no leading `./`.
+fn slash_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_owned()
+}
+
+fn analyze_file(file: &InputFile, settings: &Settings, options: MetricOptions) -> FileResult {
+    let outcome = std::fs::read(&file.path)
+        .map_err(|e| format!("cannot read file: {e}"))
+        .and_then(|bytes| decode(&bytes).map_err(|e| e.to_string()))
+        .and_then(|source| analyze(&source, options).map_err(|e| e.to_string()));
+    let violations = match &outcome {
+        Ok(analysis) => check_thresholds(&settings.rules_for(&file.rel), analysis),
+        Err(_) => Vec::new(),
+    };
+    FileResult {
+        path: file.display.clone(),
+        outcome,
+        violations,
+    }
+}
+
+fn config_command(
+    cwd: &Path,
+    explicit_config: Option<&Path>,
+    cmd: ConfigCommand,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    match cmd {
+        ConfigCommand::Init { force } => {
+            let path = cwd.join(".antipasta.toml");
+            if path.exists() && !force {
+                bail!(
+                    "{} already exists; use `antipasta config init --force` to overwrite it",
+                    path.display()
+                );
+            }
+            std::fs::write(&path, config::init_template())
+                .with_context(|| format!("writing {}", path.display()))?;
+            writeln!(out, "wrote {}", path.display())?;
+        }
+        ConfigCommand::Validate => {
+            let loaded = config::load(cwd, explicit_config)?;
+            match &loaded.path {
+                Some(p) => writeln!(out, "{}: ok", p.display())?,
+                None => writeln!(out, "no configuration file found; using the defaults")?,
+            }
+        }
+        ConfigCommand::Show => {
+            let loaded = config::load(cwd, explicit_config)?;
+            if let Some(p) = &loaded.path {
+                writeln!(out, "# from {}", p.display())?;
+            }
+            write!(out, "{}", config::show(&loaded.settings))?;
+        }
+        ConfigCommand::Migrate { path } => {
+            let yaml = path.unwrap_or_else(|| cwd.join(".antipasta.yaml"));
+            let written = config::migrate_file(&yaml)?;
+            writeln!(
+                out,
+                "wrote {} (the original is kept as {}.bak)",
+                written.display(),
+                yaml.display()
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

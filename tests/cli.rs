@@ -1,0 +1,152 @@
+//! End-to-end tests of the `antipasta` binary: real files in temp directories,
+//! real processes, exit codes and output.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn antipasta(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .expect("running antipasta")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const SIMPLE: &str = "def add(a, b):\n    return a + b\n";
+
+/// Cognitive 1+2+3+4+5 = 15 with no boolean operators; cyclomatic 6.
+const NESTED: &str = "\
+def deep(a, b, c, d, e):
+    if a:
+        if b:
+            if c:
+                if d:
+                    if e:
+                        return 1
+    return 0
+";
+
+#[test]
+fn clean_tree_exits_zero_with_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pkg/a.py", SIMPLE);
+    let out = antipasta(dir.path(), &["metrics"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out), @"1 file, 1 function, 0 violations");
+}
+
+#[test]
+fn violation_exits_one_and_names_function() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", SIMPLE);
+    write(dir.path(), "b.py", NESTED);
+    let out = antipasta(dir.path(), &["metrics", "-t", "cognitive_complexity=10"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out), @r"
+    b.py:1:1: deep: cognitive_complexity 15 > 10
+    2 files, 2 functions, 1 violation
+    ");
+}
+
+#[test]
+fn json_report_has_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "b.py", NESTED);
+    let out = antipasta(
+        dir.path(),
+        &["metrics", "--format", "json", "-t", "cyclomatic_complexity=5"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn syntax_error_is_reported_and_run_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bad.py", "def f(:\n    pass\n");
+    write(dir.path(), "good.py", SIMPLE);
+    let out = antipasta(dir.path(), &["metrics"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(text.contains("bad.py: error: syntax error at line 1, column 7"), "{text}");
+    assert!(text.ends_with("2 files, 1 function, 0 violations, 1 error\n"), "{text}");
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = antipasta(dir.path(), &["metrics", "nope.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read `nope.py`"), "{}", stderr(&out));
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = antipasta(dir.path(), &["metrics", "--frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn gitignored_and_ignore_patterns_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".gitignore", "build/\n");
+    write(dir.path(), "build/gen.py", NESTED);
+    write(dir.path(), "migrations/0001.py", NESTED);
+    write(dir.path(), "app.py", SIMPLE);
+    write(
+        dir.path(),
+        ".antipasta.toml",
+        "ignore_patterns = [\"migrations/**\"]\n",
+    );
+    let out = antipasta(dir.path(), &["metrics", "-t", "cognitive_complexity=1"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(stdout(&out), "1 file, 1 function, 0 violations\n");
+}
+
+#[test]
+fn files_and_directory_flags_like_python_antipasta() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.py", SIMPLE);
+    write(dir.path(), "other/b.py", SIMPLE);
+    write(dir.path(), "c.py", SIMPLE);
+    let out = antipasta(
+        dir.path(),
+        &["metrics", "--files", "c.py", "--directory", "src", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["c.py", "src/a.py"]);
+}
+
+#[test]
+fn undecodable_file_is_an_error_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("latin.py"), b"x = '\xe9'\n").unwrap();
+    let out = antipasta(dir.path(), &["metrics"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("latin.py: error: cannot decode byte 0xe9"), "{}", stdout(&out));
+}
