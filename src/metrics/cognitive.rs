@@ -1,14 +1,883 @@
 //! Cognitive complexity, value-exact with complexipy 8.3.0.
-//! (Implementation pending: see the helper task.)
-use ruff_python_ast::{Stmt, StmtFunctionDef};
+//!
+//! What it measures: how hard a function is to *read*, rather than how many
+//! paths it has. Every break in the linear flow (`if`, loop, `except`, `match`,
+//! ternary, comprehension, boolean sequence) costs 1, and the flow breaks that
+//! sit inside other ones cost extra: one more per enclosing level. Deeply
+//! nested code therefore scores far higher than flat code with the same
+//! number of branches, which is the point: nesting is what people find hard.
+//!
+//! Why it matters: it is the gate `complexipy` users already rely on
+//! (`cognitive_complexity`, complexipy's default limit is 15), so the numbers
+//! here must be the ones complexipy prints, quirks included.
+//!
+//! Example:
+//!
+//! ```python
+//! def f(a, b):
+//!     for x in a:          # +1 (loop at nesting 0)
+//!         if x and b:      # +2 (if at nesting 1) +1 (boolean sequence)
+//!             pass
+//!         else:            # +1 (else never pays for nesting)
+//!             pass
+//! ```
+//!
+//! scores 5.
+//!
+//! Quirks kept on purpose, because complexipy has them:
+//! * `elif` and `else` cost 1 and never pay the nesting bonus; `else: if` costs
+//!   more than `elif`. A loop's `else` costs 0 and its body stays at the loop's level.
+//! * `try` and `with` do not nest; each `except` costs 1 + nesting.
+//! * `match` costs 1 + nesting once; cases and guards cost nothing.
+//! * Expressions are only looked into through a few node kinds (boolean and
+//!   unary operators, comparisons, ternaries, lambdas, comprehensions,
+//!   positional call arguments, tuple/list/set elements, dict values). Anything
+//!   else (attribute, subscript, arithmetic, `await`, walrus, f-string, keyword
+//!   arguments, dict keys, ...) is opaque and scores 0 however complex inside.
+//! * Inside a boolean operand only further boolean/unary operators are seen:
+//!   `a and (b if c else d)` is 1.
+//! * Nested defs are folded into their function: a def directly in a def's body
+//!   is one level deeper, except for the decorator shape (a body of exactly a
+//!   def and a return), where the inner def stays at the same level and the
+//!   return is not scored.
+//! * A call to the function's own bare name adds 1, once.
+//!
+//! complexipy also skips a function carrying `# complexipy: ignore` or
+//! `# noqa: complexipy` near its header; [`is_ignored`] reproduces where that
+//! marker is looked for. Whether to honour it is the caller's choice.
+use ruff_python_ast::token::{TokenKind, Tokens};
+use ruff_python_ast::visitor::{walk_expr, walk_stmt, Visitor};
+use ruff_python_ast::{
+    BoolOp, Comprehension, ExceptHandler, Expr, ExprBoolOp, ExprUnaryOp, Stmt, StmtFunctionDef,
+};
+use ruff_text_size::Ranged;
 
 /// Cognitive complexity of a function scored as complexipy scores a reported function
 /// (nested defs and classes folded in, recursion bonus included).
-pub(crate) fn cognitive(_def: &StmtFunctionDef) -> u32 {
-    0
+///
+/// Applied to a nested function it scores that function on its own, as if it
+/// were a top-level one (nesting restarts at 0).
+pub(crate) fn cognitive(def: &StmtFunctionDef) -> u32 {
+    def_body(def, 0, Scope::Function) + recursion_bonus(def)
 }
 
 /// complexipy's module-level score (`<module>`).
-pub(crate) fn module_level(_body: &[Stmt]) -> u32 {
+///
+/// Module statements are scored at nesting 0; defs and classes anywhere in
+/// them count 0 (complexipy reports the defs separately and ignores class-body
+/// statements altogether).
+pub(crate) fn module_level(body: &[Stmt]) -> u32 {
+    suite(body, 0, Scope::Module)
+}
+
+/// Whether complexipy 8.3.0 would skip `def` because of an ignore marker
+/// (`# complexipy: ignore` or `# noqa: complexipy`, any case, flexible
+/// spacing). `tokens` are the parser's tokens for `source`; they tell real
+/// comments from `#` inside strings.
+///
+/// complexipy looks for the marker on a few lines around the function's first
+/// line L (its first decorator, or the `def`), as observed:
+/// * on L itself;
+/// * on the line above L, but only as a comment on a line of its own;
+/// * when L starts with `def `: on the signature lines, from L down to the
+///   first line whose text contains `:` (at most 20 lines);
+/// * when L is a decorator: complexipy walks down at most 10 lines over
+///   further decorators and blank lines to a line starting with `def `, then
+///   checks that signature as above and the line just above the `def`.
+///
+/// These are text heuristics, and their quirks are kept: `async def` lines are
+/// not recognised as a `def`, a `:` anywhere in a line (in a default, an
+/// annotation or a comment) ends the signature, and a comment line between a
+/// decorator and its `def` stops the walk.
+pub(crate) fn is_ignored(source: &str, tokens: &Tokens, def: &StmtFunctionDef) -> bool {
+    let lines = Lines { source, tokens };
+    let first = lines.start_of_line(def.range().start().to_usize());
+    if lines.has_marker(first, false) {
+        return true;
+    }
+    if let Some(above) = lines.previous(first) {
+        if lines.has_marker(above, true) {
+            return true;
+        }
+    }
+    let first_text = lines.text(first).trim_start();
+    if first_text.starts_with("def ") {
+        return lines.signature_has_marker(first);
+    }
+    if first_text.starts_with('@') {
+        let mut at = first;
+        for _ in 0..10 {
+            let Some(next) = lines.next(at) else {
+                return false;
+            };
+            at = next;
+            let text = lines.text(at).trim();
+            if text.starts_with("def ") {
+                return lines.signature_has_marker(at)
+                    || lines
+                        .previous(at)
+                        .is_some_and(|above| lines.has_marker(above, false));
+            }
+            if !text.is_empty() && !text.starts_with('@') {
+                return false;
+            }
+        }
+    }
+    false
+}
+
+/// Lines of the source, addressed by the byte offset where they start.
+struct Lines<'s> {
+    source: &'s str,
+    tokens: &'s Tokens,
+}
+
+impl Lines<'_> {
+    fn start_of_line(&self, offset: usize) -> usize {
+        self.source[..offset].rfind('\n').map_or(0, |i| i + 1)
+    }
+
+    fn end_of_line(&self, start: usize) -> usize {
+        self.source[start..]
+            .find('\n')
+            .map_or(self.source.len(), |i| start + i)
+    }
+
+    fn text(&self, start: usize) -> &str {
+        &self.source[start..self.end_of_line(start)]
+    }
+
+    fn next(&self, start: usize) -> Option<usize> {
+        let end = self.end_of_line(start);
+        (end < self.source.len()).then_some(end + 1)
+    }
+
+    fn previous(&self, start: usize) -> Option<usize> {
+        (start > 0).then(|| self.start_of_line(start - 1))
+    }
+
+    /// From a `def` line down to the first line containing `:`, at most 20 lines.
+    fn signature_has_marker(&self, def_line: usize) -> bool {
+        let mut at = def_line;
+        for _ in 0..20 {
+            if self.has_marker(at, false) {
+                return true;
+            }
+            if self.text(at).contains(':') {
+                return false;
+            }
+            match self.next(at) {
+                Some(next) => at = next,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// Whether the line holds a real comment carrying a marker; with
+    /// `own_line`, only a comment with nothing but whitespace before it.
+    fn has_marker(&self, start: usize, own_line: bool) -> bool {
+        let end = self.end_of_line(start);
+        let from = self
+            .tokens
+            .partition_point(|t| t.start().to_usize() < start);
+        self.tokens[from..]
+            .iter()
+            .take_while(|t| t.start().to_usize() < end)
+            .filter(|t| t.kind() == TokenKind::Comment)
+            .any(|t| {
+                let at = t.start().to_usize();
+                (!own_line || self.source[start..at].trim().is_empty())
+                    && is_marker(&self.source[at..t.end().to_usize()])
+            })
+    }
+}
+
+/// `#` then `complexipy : ignore` or `noqa : complexipy` (ASCII case-insensitive,
+/// any whitespace around the words and colon) ending at a word boundary,
+/// anywhere in the comment: `# todo # complexipy: ignore` counts.
+fn is_marker(comment: &str) -> bool {
+    comment.match_indices('#').any(|(i, _)| {
+        let rest = &comment[i + 1..];
+        words_then_boundary(rest, &["complexipy", ":", "ignore"])
+            || words_then_boundary(rest, &["noqa", ":", "complexipy"])
+    })
+}
+
+fn words_then_boundary(mut text: &str, words: &[&str]) -> bool {
+    for word in words {
+        text = text.trim_start();
+        match text.get(..word.len()) {
+            Some(head) if head.eq_ignore_ascii_case(word) => text = &text[word.len()..],
+            _ => return false,
+        }
+    }
+    !text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Where a statement is being scored. At module level complexipy does not fold
+/// defs and classes into the score; inside a function it does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Function,
+    Module,
+}
+
+fn suite(stmts: &[Stmt], nesting: u32, scope: Scope) -> u32 {
+    stmts.iter().map(|s| stmt(s, nesting, scope)).sum()
+}
+
+/// The body of a def that received `nesting`: defs directly in it go one level
+/// deeper, everything else stays, and the decorator shape flattens.
+fn def_body(def: &StmtFunctionDef, nesting: u32, scope: Scope) -> u32 {
+    if let [Stmt::FunctionDef(inner), Stmt::Return(_)] = def.body.as_slice() {
+        // A decorator (or factory) wraps its inner def without adding a level,
+        // and complexipy does not look at the `return` at all.
+        return def_body(inner, nesting, scope);
+    }
+    def.body
+        .iter()
+        .map(|s| match s {
+            Stmt::FunctionDef(inner) => def_body(inner, nesting + 1, scope),
+            _ => stmt(s, nesting, scope),
+        })
+        .sum()
+}
+
+fn stmt(s: &Stmt, nesting: u32, scope: Scope) -> u32 {
+    let n = nesting;
+    match s {
+        Stmt::FunctionDef(def) => match scope {
+            Scope::Function => def_body(def, n, scope),
+            Scope::Module => 0,
+        },
+        Stmt::ClassDef(class) => match scope {
+            // Only the methods of a class inside a function are scored, at the
+            // class's own level; other class-body statements are ignored.
+            Scope::Function => class
+                .body
+                .iter()
+                .map(|s| match s {
+                    Stmt::FunctionDef(def) => def_body(def, n, scope),
+                    _ => 0,
+                })
+                .sum(),
+            Scope::Module => 0,
+        },
+        Stmt::Assign(a) => expr(&a.value, n),
+        Stmt::AugAssign(a) => expr(&a.value, n),
+        Stmt::AnnAssign(a) => opt_expr(a.value.as_deref(), n),
+        Stmt::For(f) => {
+            1 + n + expr(&f.iter, n) + suite(&f.body, n + 1, scope) + suite(&f.orelse, n, scope)
+        }
+        Stmt::While(w) => {
+            1 + n + expr(&w.test, n) + suite(&w.body, n + 1, scope) + suite(&w.orelse, n, scope)
+        }
+        Stmt::If(i) => {
+            let head = 1 + n + expr(&i.test, n) + suite(&i.body, n + 1, scope);
+            // elif and else cost 1 each with no nesting bonus; their bodies nest.
+            let clauses: u32 = i
+                .elif_else_clauses
+                .iter()
+                .map(|c| 1 + opt_expr(c.test.as_ref(), n) + suite(&c.body, n + 1, scope))
+                .sum();
+            head + clauses
+        }
+        Stmt::Try(t) => {
+            let handlers: u32 = t
+                .handlers
+                .iter()
+                .map(|h| match h {
+                    ExceptHandler::ExceptHandler(h) => 1 + n + suite(&h.body, n + 1, scope),
+                })
+                .sum();
+            suite(&t.body, n, scope)
+                + handlers
+                + suite(&t.orelse, n, scope)
+                + suite(&t.finalbody, n, scope)
+        }
+        Stmt::Match(m) => {
+            1 + n
+                + m.cases
+                    .iter()
+                    .map(|c| suite(&c.body, n + 1, scope))
+                    .sum::<u32>()
+        }
+        Stmt::With(w) => {
+            w.items
+                .iter()
+                .map(|item| expr(&item.context_expr, n))
+                .sum::<u32>()
+                + suite(&w.body, n, scope)
+        }
+        Stmt::Return(r) => opt_expr(r.value.as_deref(), n),
+        Stmt::Raise(r) => opt_expr(r.exc.as_deref(), n) + opt_expr(r.cause.as_deref(), n),
+        Stmt::Assert(a) => expr(&a.test, n) + opt_expr(a.msg.as_deref(), n),
+        Stmt::Expr(e) => expr(&e.value, n),
+        Stmt::Delete(_)
+        | Stmt::TypeAlias(_)
+        | Stmt::Import(_)
+        | Stmt::ImportFrom(_)
+        | Stmt::Global(_)
+        | Stmt::Nonlocal(_)
+        | Stmt::Pass(_)
+        | Stmt::Break(_)
+        | Stmt::Continue(_)
+        | Stmt::IpyEscapeCommand(_) => 0,
+    }
+}
+
+fn opt_expr(e: Option<&Expr>, nesting: u32) -> u32 {
+    e.map_or(0, |e| expr(e, nesting))
+}
+
+/// Score of an expression. Only the kinds listed here are looked into; every
+/// other kind is opaque to complexipy and scores 0 with its whole subtree.
+fn expr(e: &Expr, nesting: u32) -> u32 {
+    let n = nesting;
+    match e {
+        Expr::BoolOp(b) => bool_sequence(b),
+        Expr::UnaryOp(u) => unary(u),
+        Expr::Compare(c) => {
+            expr(&c.left, n) + c.comparators.iter().map(|x| expr(x, n)).sum::<u32>()
+        }
+        Expr::If(t) => 1 + n + expr(&t.test, n) + expr(&t.body, n + 1) + expr(&t.orelse, n + 1),
+        Expr::Lambda(l) => expr(&l.body, n + 1),
+        Expr::ListComp(c) => comprehension(&[&c.elt], &c.generators, n),
+        Expr::SetComp(c) => comprehension(&[&c.elt], &c.generators, n),
+        Expr::Generator(c) => comprehension(&[&c.elt], &c.generators, n),
+        Expr::DictComp(c) => match c.key.as_deref() {
+            Some(key) => comprehension(&[key, &c.value], &c.generators, n),
+            None => comprehension(&[&c.value], &c.generators, n),
+        },
+        // Keyword arguments and the callee are not examined; a starred
+        // positional argument is opaque like any `Starred`.
+        Expr::Call(c) => c.arguments.args.iter().map(|a| expr(a, n)).sum(),
+        Expr::Tuple(t) => t.elts.iter().map(|x| expr(x, n)).sum(),
+        Expr::List(l) => l.elts.iter().map(|x| expr(x, n)).sum(),
+        Expr::Set(s) => s.elts.iter().map(|x| expr(x, n)).sum(),
+        // Values only: keys are opaque, and `**m` contributes through `m`.
+        Expr::Dict(d) => d.items.iter().map(|item| expr(&item.value, n)).sum(),
+        _ => 0,
+    }
+}
+
+/// Each `for` clause costs 1 + nesting, each filter 1 more; the element(s) and
+/// the filters' own contents are one level deeper.
+fn comprehension(elements: &[&Expr], generators: &[Comprehension], nesting: u32) -> u32 {
+    let clauses: u32 = generators
+        .iter()
+        .map(|g| {
+            1 + nesting
+                + expr(&g.iter, nesting)
+                + g.ifs.iter().map(|f| 1 + expr(f, nesting + 1)).sum::<u32>()
+        })
+        .sum();
+    clauses + elements.iter().map(|e| expr(e, nesting + 1)).sum::<u32>()
+}
+
+/// A boolean operator node starting a sequence: 1, plus what its operands add.
+fn bool_sequence(b: &ExprBoolOp) -> u32 {
+    1 + b.values.iter().map(|v| bool_operand(v, b.op)).sum::<u32>()
+}
+
+/// An operand of a boolean operator `parent`. A nested boolean operator costs
+/// 1 only when its operator differs (`a and b or c` is two sequences); inside
+/// operands nothing but boolean and unary operators is looked at.
+fn bool_operand(v: &Expr, parent: BoolOp) -> u32 {
+    match v {
+        Expr::BoolOp(b) => {
+            u32::from(b.op != parent) + b.values.iter().map(|w| bool_operand(w, b.op)).sum::<u32>()
+        }
+        Expr::UnaryOp(u) => unary(u),
+        _ => 0,
+    }
+}
+
+/// Any unary operator starts a fresh sequence for the boolean operator under
+/// it (`a and not (b and c)` is 2); chains of unary operators are seen through.
+fn unary(u: &ExprUnaryOp) -> u32 {
+    match &*u.operand {
+        Expr::BoolOp(b) => bool_sequence(b),
+        Expr::UnaryOp(inner) => unary(inner),
+        _ => 0,
+    }
+}
+
+/// 1 if the function's body calls the function by its bare name. Nested defs,
+/// classes and lambdas are not searched (their calls are someone else's), nor
+/// are the function's own decorators, defaults and annotations.
+fn recursion_bonus(def: &StmtFunctionDef) -> u32 {
+    let mut finder = SelfCall {
+        name: def.name.as_str(),
+        found: false,
+    };
+    for s in &def.body {
+        finder.visit_stmt(s);
+        if finder.found {
+            return 1;
+        }
+    }
     0
+}
+
+struct SelfCall<'n> {
+    name: &'n str,
+    found: bool,
+}
+
+impl<'a> Visitor<'a> for SelfCall<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.found || matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            return;
+        }
+        walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.found {
+            return;
+        }
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Call(call) if matches!(&*call.func, Expr::Name(n) if n.id.as_str() == self.name) =>
+            {
+                self.found = true;
+            }
+            _ => walk_expr(self, expr),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Score of the first def named `name` anywhere in `src` (top level, in a
+    /// class, or nested), scored as complexipy scores a reported function.
+    fn cog(src: &str, name: &str) -> u32 {
+        let parsed = ruff_python_parser::parse_module(src).expect("test snippet parses");
+        let def = find_def(&parsed.syntax().body, name).expect("def present");
+        cognitive(def)
+    }
+
+    fn find_def<'a>(stmts: &'a [Stmt], name: &str) -> Option<&'a StmtFunctionDef> {
+        stmts.iter().find_map(|s| match s {
+            Stmt::FunctionDef(d) if d.name.as_str() == name => Some(d),
+            Stmt::FunctionDef(d) => find_def(&d.body, name),
+            Stmt::ClassDef(c) => find_def(&c.body, name),
+            Stmt::If(i) => find_def(&i.body, name),
+            Stmt::For(f) => find_def(&f.body, name),
+            _ => None,
+        })
+    }
+
+    fn module(src: &str) -> u32 {
+        let parsed = ruff_python_parser::parse_module(src).expect("test snippet parses");
+        module_level(&parsed.syntax().body)
+    }
+
+    #[test]
+    fn elif_chain() {
+        let src = "def f(a, b):\n    if a:\n        pass\n    elif b:\n        pass\n    else:\n        pass\n";
+        assert_eq!(cog(src, "f"), 3);
+    }
+
+    #[test]
+    fn nested_ifs() {
+        let src =
+            "def f(a, b, c):\n    if a:\n        if b:\n            if c:\n                pass\n";
+        assert_eq!(cog(src, "f"), 6);
+    }
+
+    #[test]
+    fn elif_bodies_nest_but_elif_does_not() {
+        let src = "def f(a, b, c):\n    for x in a:\n        if b:\n            pass\n        elif c:\n            if x:\n                pass\n        else:\n            pass\n";
+        assert_eq!(cog(src, "f"), 8);
+    }
+
+    #[test]
+    fn else_if_costs_more_than_elif() {
+        let src =
+            "def f(a, b):\n    if a:\n        pass\n    else:\n        if b:\n            pass\n";
+        assert_eq!(cog(src, "f"), 4);
+    }
+
+    #[test]
+    fn elif_tests_are_scored() {
+        let src = "def f(a, b):\n    for x in a:\n        if a:\n            pass\n        elif a and b:\n            pass\n        elif x if a else b:\n            pass\n";
+        assert_eq!(cog(src, "f"), 8);
+    }
+
+    #[test]
+    fn boolean_sequences() {
+        assert_eq!(cog("def f(a, b, c):\n    return a and b and c\n", "f"), 1);
+        assert_eq!(cog("def f(a, b, c):\n    return a and b or c\n", "f"), 2);
+        assert_eq!(
+            cog(
+                "def f(a, b, c, d, e):\n    return a and b or c and d or e\n",
+                "f"
+            ),
+            3
+        );
+        assert_eq!(cog("def f(a, b, c):\n    return (a and b) and c\n", "f"), 1);
+    }
+
+    #[test]
+    fn unary_starts_a_fresh_sequence() {
+        assert_eq!(
+            cog("def f(a, b, c):\n    return a and not (b and c)\n", "f"),
+            2
+        );
+        assert_eq!(
+            cog(
+                "def f(a, b):\n    x = not not (a and b)\n    y = -(a or b)\n",
+                "f"
+            ),
+            2
+        );
+        assert_eq!(
+            cog(
+                "def f(a, b, c):\n    return a or not b or (not (c and a))\n",
+                "f"
+            ),
+            2
+        );
+    }
+
+    #[test]
+    fn bool_operands_are_not_looked_into() {
+        assert_eq!(
+            cog(
+                "def f(a, b, c, d):\n    return a and (b if c else d)\n",
+                "f"
+            ),
+            1
+        );
+        assert_eq!(
+            cog("def f(a, b):\n    return not (a == (b or a))\n", "f"),
+            0
+        );
+    }
+
+    #[test]
+    fn if_test_with_bool_ops_in_loop() {
+        let src = "def f(a, b, c):\n    for x in a:\n        if b and c or x:\n            pass\n";
+        assert_eq!(cog(src, "f"), 5);
+    }
+
+    #[test]
+    fn loop_else_adds_nothing_and_does_not_nest() {
+        let src = "def f(a, b):\n    for x in a:\n        pass\n    else:\n        if b:\n            pass\n    while b:\n        pass\n";
+        assert_eq!(cog(src, "f"), 3);
+        let src = "def f(a):\n    while a:\n        if a:\n            pass\n    else:\n        if a:\n            pass\n";
+        assert_eq!(cog(src, "f"), 4);
+    }
+
+    #[test]
+    fn break_and_continue_are_free() {
+        let src =
+            "def f(a):\n    while True:\n        if a:\n            break\n        continue\n";
+        assert_eq!(cog(src, "f"), 3);
+    }
+
+    #[test]
+    fn try_except_else_finally() {
+        let src = "def f(a):\n    try:\n        if a:\n            pass\n    except ValueError:\n        if a:\n            pass\n    except Exception:\n        pass\n    else:\n        pass\n    finally:\n        pass\n";
+        assert_eq!(cog(src, "f"), 5);
+    }
+
+    #[test]
+    fn nested_try_finally_in_loop() {
+        let src = "def f(a):\n    for x in a:\n        try:\n            if x:\n                pass\n        except E:\n            if x:\n                pass\n        finally:\n            if x:\n                pass\n";
+        assert_eq!(cog(src, "f"), 10);
+    }
+
+    #[test]
+    fn except_star() {
+        let src = "def f():\n    try:\n        pass\n    except* ValueError:\n        pass\n";
+        assert_eq!(cog(src, "f"), 1);
+    }
+
+    #[test]
+    fn match_guards_ignored() {
+        let src = "def f(v, a, b):\n    match v:\n        case 1 if a and b:\n            if a:\n                pass\n        case _:\n            pass\n";
+        assert_eq!(cog(src, "f"), 3);
+        let src = "def f(v, a):\n    if a:\n        match v:\n            case 1:\n                if a:\n                    pass\n";
+        assert_eq!(cog(src, "f"), 6);
+    }
+
+    #[test]
+    fn with_does_not_nest() {
+        let src = "def f(a, b):\n    with open(a or b) as fh:\n        if fh:\n            pass\n";
+        assert_eq!(cog(src, "f"), 2);
+        let src = "def f(a, b):\n    with a or b as x, (b and a) as y:\n        pass\n";
+        assert_eq!(cog(src, "f"), 2);
+    }
+
+    #[test]
+    fn nested_ternary() {
+        assert_eq!(
+            cog(
+                "def f(a, b, c, d):\n    x = a if b else (c if d else a)\n",
+                "f"
+            ),
+            3
+        );
+    }
+
+    #[test]
+    fn lambda_nests_its_body() {
+        assert_eq!(cog("def f(a, b):\n    g = lambda: a if b else a\n", "f"), 2);
+        assert_eq!(
+            cog(
+                "def f(y):\n    for x in y:\n        g = lambda q: q if x else y\n",
+                "f"
+            ),
+            4
+        );
+    }
+
+    #[test]
+    fn comprehensions() {
+        assert_eq!(
+            cog(
+                "def f(y, z):\n    return [x for x in y if x if z for w in x]\n",
+                "f"
+            ),
+            4
+        );
+        assert_eq!(
+            cog("def f(y):\n    return [[j for j in i] for i in y]\n", "f"),
+            3
+        );
+        assert_eq!(
+            cog(
+                "def f(y):\n    for i in y:\n        z = [j for j in i if j]\n",
+                "f"
+            ),
+            4
+        );
+        assert_eq!(
+            cog(
+                "def f(y):\n    return {k: (v if k else 0) for k, v in y if k for z in k}\n",
+                "f"
+            ),
+            5
+        );
+        assert_eq!(cog("def f(y):\n    return any(x for x in y)\n", "f"), 1);
+    }
+
+    #[test]
+    fn direct_recursion_counts_once() {
+        let src = "def fact(n):\n    if n <= 1:\n        return 1\n    return n * fact(n - 1) + fact(n - 2)\n";
+        assert_eq!(cog(src, "fact"), 2);
+        // Found inside a comprehension; its positional argument is not needed.
+        assert_eq!(cog("def f(a):\n    return [f(x) for x in a]\n", "f"), 2);
+        assert_eq!(cog("def f(a):\n    return g(k=f(a))\n", "f"), 1);
+    }
+
+    #[test]
+    fn recursion_search_skips_nested_scopes() {
+        let src = "def f(a):\n    g = lambda: f(a)\n    def h():\n        f(a)\n    class K:\n        x = f(a)\n    return g\n";
+        assert_eq!(cog(src, "f"), 0);
+        assert_eq!(cog("def f(a):\n    return g(k=f)\n", "f"), 0);
+    }
+
+    #[test]
+    fn method_call_is_not_recursion() {
+        let src = "class A:\n    def m(self, n):\n        return self.m(n - 1)\n";
+        assert_eq!(cog(src, "m"), 0);
+    }
+
+    #[test]
+    fn nested_def_is_one_level_deeper() {
+        let src = "def outer(a, b):\n    if a:\n        pass\n    def inner():\n        if b:\n            pass\n    return inner\n";
+        assert_eq!(cog(src, "outer"), 3);
+        let src = "def f(a):\n    x = 1\n    def g():\n        def h():\n            if a:\n                pass\n";
+        assert_eq!(cog(src, "f"), 3);
+    }
+
+    #[test]
+    fn def_inside_block_takes_the_block_level() {
+        let src =
+            "def f(a):\n    if a:\n        def g():\n            if a:\n                pass\n";
+        assert_eq!(cog(src, "f"), 3);
+    }
+
+    #[test]
+    fn decorator_shape_flattens() {
+        let src = "def deco(fn):\n    def wrapper(*args):\n        if args:\n            return fn(*args)\n    return wrapper\n";
+        assert_eq!(cog(src, "deco"), 1);
+        let src = "def f(x):\n    def g(fn):\n        def w():\n            if x:\n                pass\n        return w\n    return g\n";
+        assert_eq!(cog(src, "f"), 1);
+        let src = "def f(x):\n    async def w():\n        if x:\n            pass\n    return w\n";
+        assert_eq!(cog(src, "f"), 1);
+    }
+
+    #[test]
+    fn decorator_shape_ignores_the_return() {
+        let src = "def f(a, b):\n    def g():\n        pass\n    return a and b\n";
+        assert_eq!(cog(src, "f"), 0);
+    }
+
+    #[test]
+    fn decorator_shape_broken_by_extra_statement() {
+        let src = "def deco(fn):\n    x = 1\n    def wrapper(*args):\n        if args:\n            return fn(*args)\n    return wrapper\n";
+        assert_eq!(cog(src, "deco"), 2);
+    }
+
+    #[test]
+    fn decorators_and_defaults_ignored() {
+        let src = "class A:\n    @dec(a if b else c)\n    def m(self, x=a if b else c):\n        if x:\n            pass\n    class B:\n        def m2(self):\n            pass\n";
+        assert_eq!(cog(src, "m"), 1);
+        assert_eq!(cog(src, "m2"), 0);
+    }
+
+    #[test]
+    fn class_inside_function() {
+        let src = "def f():\n    class K:\n        def m(self, a):\n            if a:\n                pass\n    return K\n";
+        assert_eq!(cog(src, "f"), 1);
+        // Only the class's own defs count; other statements and nested
+        // classes are ignored, and a def inside a method nests as usual.
+        let src = "def f(a):\n    class K:\n        x = a if a else 1\n        class J:\n            def n(self):\n                if a:\n                    pass\n        def m(self):\n            def inner():\n                if a:\n                    pass\n    return K\n";
+        assert_eq!(cog(src, "f"), 2);
+    }
+
+    #[test]
+    fn nested_function_scored_on_its_own() {
+        let src = "def outer(a):\n    for x in a:\n        def inner(b):\n            if b:\n                pass\n";
+        assert_eq!(cog(src, "inner"), 1);
+        assert_eq!(cog(src, "outer"), 3);
+    }
+
+    #[test]
+    fn opaque_expressions() {
+        let src = "def f(a, b):\n    g(k=a and b)\n    x = d[a and b]\n    y = (a and b) + 1\n    z = f\"{a and b}\"\n    if (w := a and b):\n        pass\n";
+        assert_eq!(cog(src, "f"), 1);
+        // Only the dict value behind `**` counts here.
+        let src = "async def f(a, b, c):\n    x = await (a and b)\n    y = [*(a or b)]\n    z = (a or b).c\n    w = (a or b)[0]\n    v = {(a or b): 1}\n    u = a[1:(b or c)]\n    yield a or b\n    t = {**(a or b)}\n";
+        assert_eq!(cog(src, "f"), 1);
+    }
+
+    #[test]
+    fn transparent_expressions() {
+        let src = "def f(a, b):\n    g(a and b)\n    x = (a or b, [a and b])\n    y = {1: a or b}\n    z = (a and b) == a\n";
+        assert_eq!(cog(src, "f"), 5);
+        let src = "def f(a, b, c):\n    return (a or b) < (b and c) < (c if a else b)\n";
+        assert_eq!(cog(src, "f"), 3);
+    }
+
+    #[test]
+    fn bool_ops_in_simple_statements() {
+        let src = "def f(a, b):\n    assert a and b, a or b\n    x: int = a and b\n    x += a or b\n    raise E(a and b) from (a or b)\n";
+        assert_eq!(cog(src, "f"), 6);
+    }
+
+    #[test]
+    fn async_constructs() {
+        let src = "async def f(a):\n    async for x in a:\n        async with x:\n            if x:\n                pass\n";
+        assert_eq!(cog(src, "f"), 3);
+    }
+
+    #[test]
+    fn module_level_code() {
+        let src = "for i in x:\n    if i:\n        pass\n\ndef f():\n    pass\n";
+        assert_eq!(module(src), 3);
+        assert_eq!(cog(src, "f"), 0);
+        assert_eq!(module("x = a if b else c\ny = [i for i in z]\n"), 2);
+    }
+
+    #[test]
+    fn module_level_skips_defs_and_classes_inside_blocks() {
+        let src = "if TYPE_CHECKING:\n    def f(a):\n        if a:\n            pass\n";
+        assert_eq!(module(src), 1);
+        assert_eq!(cog(src, "f"), 1);
+        let src = "if a:\n    def f(b):\n        if b:\n            pass\n    class C:\n        def m(self):\n            if a: pass\nelse:\n    g = lambda: a or b\n";
+        assert_eq!(module(src), 3);
+    }
+
+    #[test]
+    fn class_body_statements_ignored() {
+        let src = "class A:\n    x = 1 if a else 2\n    for i in y:\n        pass\n    def m(self):\n        pass\n";
+        assert_eq!(module(src), 0);
+        assert_eq!(cog(src, "m"), 0);
+    }
+
+    fn ignored(src: &str, name: &str) -> bool {
+        let parsed = ruff_python_parser::parse_module(src).expect("test snippet parses");
+        let def = find_def(&parsed.syntax().body, name).expect("def present");
+        is_ignored(src, parsed.tokens(), def)
+    }
+
+    const BODY: &str = "\n    if a:\n        pass\n";
+
+    #[test]
+    fn ignore_marker_on_first_line_or_line_above() {
+        let cases = [
+            ("def f(a):  # complexipy: ignore", true),
+            ("def f(a):  # noqa: complexipy", true),
+            ("def f(a):  # COMPLEXIPY : IGNORE please", true),
+            ("def f(a):  #complexipy:ignore", true),
+            ("def f(a):  # foo # complexipy: ignore", true),
+            ("def f(a):  # complexipy: ignore-this", true),
+            ("def f(a):  # noqa: complexipy, E501", true),
+            ("# complexipy: ignore\ndef f(a):", true),
+            ("# complexipy: ignore\n@d\ndef f(a):", true),
+            ("@d  # complexipy: ignore\ndef f(a):", true),
+            ("@d\ndef f(a):  # complexipy: ignore", true),
+            ("def f(a):  # noqa", false),
+            ("def f(a):  # noqa: E501, complexipy", false),
+            ("def f(a):  # foo complexipy: ignore", false),
+            ("def f(a):  # complexipy: ignored", false),
+            ("def f(a):  # complexipy: ignore_", false),
+            ("def f(a='# complexipy: ignore'):", false),
+            ("# complexipy: ignore\n\ndef f(a):", false),
+            ("x = 1  # complexipy: ignore\ndef f(a):", false),
+            ("x = '''\n# complexipy: ignore'''\ndef f(a):", false),
+        ];
+        for (head, expected) in cases {
+            assert_eq!(ignored(&format!("{head}{BODY}"), "f"), expected, "{head}");
+        }
+        let src = "def f(a):\n    # complexipy: ignore\n    if a:\n        pass\n";
+        assert!(!ignored(src, "f"));
+    }
+
+    #[test]
+    fn ignore_marker_in_signature() {
+        let cases = [
+            ("def f(\n    a,  # complexipy: ignore\n):", true),
+            ("def f(\n    # complexipy: ignore\n    a,\n):", true),
+            ("def f(\n    a,\n):  # complexipy: ignore", true),
+            ("@d\ndef f(\n    a,  # complexipy: ignore\n):", true),
+            ("def f(a='#',\n      b=1):  # complexipy: ignore", true),
+            // A `:` anywhere ends complexipy's signature scan early.
+            ("def f(a: int,\n      b):  # complexipy: ignore", false),
+            ("def f(  # note: x\n    a,  # complexipy: ignore\n):", false),
+            // `async def` is not recognised by the scan.
+            ("async def f(\n    a,  # complexipy: ignore\n):", false),
+            ("def f(a='''\n# complexipy: ignore\n'''):", false),
+        ];
+        for (head, expected) in cases {
+            assert_eq!(ignored(&format!("{head}{BODY}"), "f"), expected, "{head}");
+        }
+    }
+
+    #[test]
+    fn ignore_marker_among_decorators() {
+        let cases = [
+            ("@a\n@b  # complexipy: ignore\ndef f(a):", true),
+            ("@a\n\n@b  # complexipy: ignore\ndef f(a):", true),
+            ("@a\n@b  # complexipy: ignore\n@c\ndef f(a):", false),
+            ("@d\n# complexipy: ignore\ndef f(a):", false),
+            ("@d(\n  1,\n)  # complexipy: ignore\ndef f(a):", false),
+            ("@a\n@b  # complexipy: ignore\nasync def f(a):", false),
+        ];
+        for (head, expected) in cases {
+            assert_eq!(ignored(&format!("{head}{BODY}"), "f"), expected, "{head}");
+        }
+    }
 }
