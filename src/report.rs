@@ -169,7 +169,7 @@ pub(crate) fn violation_json(v: &Violation) -> Value {
         "function": v.function,
         "value": v.value,
         "threshold": v.threshold,
-        "comparison": v.comparison.symbol(),
+        "comparison": v.comparison.as_str(),
     })
 }
 

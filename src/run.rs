@@ -45,12 +45,10 @@ fn metrics(
     for t in &args.thresholds {
         config::apply_threshold_override(&mut settings, t)?;
     }
-    let root = loaded
-        .path
-        .as_deref()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| cwd.to_path_buf());
+    let root = loaded.root;
+    for warning in &loaded.warnings {
+        eprintln!("antipasta: warning: {warning}");
+    }
 
     let mut inputs: Vec<PathBuf> = args.paths;
     inputs.extend(args.files);
@@ -101,7 +99,7 @@ fn metrics(
 struct InputFile {
     display: String,
     path: PathBuf,
-    rel: String,
+    rel: PathBuf,
 }
 
 fn collect_files(
@@ -169,7 +167,6 @@ fn push_file(
         .strip_prefix(root)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| abs.to_path_buf());
-    let rel = slash_path(&rel);
     if settings.is_ignored(&rel) && !explicit_outside_root(explicit, abs, root) {
         return;
     }
@@ -232,27 +229,23 @@ fn config_command(
             writeln!(out, "wrote {}", path.display())?;
         }
         ConfigCommand::Validate => {
-            let loaded = config::load(cwd, explicit_config)?;
-            match &loaded.path {
-                Some(p) => writeln!(out, "{}: ok", p.display())?,
-                None => writeln!(out, "no configuration file found; using the defaults")?,
-            }
+            write!(out, "{}", config::validate(cwd, explicit_config)?)?;
         }
         ConfigCommand::Show => {
             let loaded = config::load(cwd, explicit_config)?;
-            if let Some(p) = &loaded.path {
-                writeln!(out, "# from {}", p.display())?;
+            if let Some(f) = &loaded.file {
+                writeln!(out, "# from {}", f.path.display())?;
             }
             write!(out, "{}", config::show(&loaded.settings))?;
         }
         ConfigCommand::Migrate { path } => {
             let yaml = path.unwrap_or_else(|| cwd.join(".antipasta.yaml"));
-            let written = config::migrate_file(&yaml)?;
+            let migrated = config::migrate_yaml_file(&yaml)?;
             writeln!(
                 out,
-                "wrote {} (the original is kept as {}.bak)",
-                written.display(),
-                yaml.display()
+                "wrote {} (the original is kept as {})",
+                migrated.toml_path.display(),
+                migrated.backup_path.display()
             )?;
         }
     }

@@ -30,7 +30,7 @@ impl Violation {
             "{} {} {} {}",
             self.metric.name(),
             format_value(self.value),
-            self.comparison.negated().symbol(),
+            self.comparison.negated().as_str(),
             format_value(self.threshold)
         )
     }

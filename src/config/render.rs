@@ -1,0 +1,273 @@
+//! Settings → TOML text: `config show` (the resolved settings, explicit) and
+//! `config init` (a commented template). Pure string building.
+//!
+//! `show` writes every rule in full, so reading its output back gives the
+//! same [`Settings`]; `migrate` relies on that.
+
+use std::fmt::Write as _;
+
+use super::{
+    default_comparison, default_rules, default_scope, default_threshold, Override, Rule, Settings,
+};
+use crate::metrics::MetricKind;
+
+/// The resolved settings as a `.antipasta.toml` that means the same.
+pub(crate) fn show(settings: &Settings) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "ignore_patterns = {}\n",
+        string_array(settings.ignore_patterns.patterns())
+    ));
+    out.push_str(&format!("use_gitignore = {}\n", settings.use_gitignore));
+    out.push_str(&format!(
+        "python_extensions = {}\n",
+        string_array(&settings.python_extensions)
+    ));
+    out.push_str(&format!(
+        "modified = {}\n",
+        quote(settings.modified.as_str())
+    ));
+    out.push_str(&format!(
+        "mi_multi_as_comments = {}\n",
+        settings.mi_multi_as_comments
+    ));
+
+    let mut rules = settings.rules.clone();
+    // A default metric with no rule at all would come back with its default
+    // rule when read again; write it as disabled so the meaning is kept.
+    for d in default_rules() {
+        if !rules.iter().any(|r| r.metric == d.metric) {
+            rules.push(Rule {
+                enabled: false,
+                ..d
+            });
+        }
+    }
+    rules.sort_by_key(|r| (r.metric, r.scope));
+    for rule in &rules {
+        out.push_str("\n[[rules]]\n");
+        write_rule(&mut out, rule);
+    }
+    for o in &settings.overrides {
+        write_override(&mut out, o);
+    }
+    out
+}
+
+fn write_override(out: &mut String, o: &Override) {
+    out.push_str(&format!(
+        "\n[[overrides]]\npaths = {}\n",
+        string_array(o.paths.patterns())
+    ));
+    if !o.edits.thresholds.is_empty() {
+        out.push_str("\n[overrides.thresholds]\n");
+        for (metric, threshold) in &o.edits.thresholds {
+            out.push_str(&format!("{} = {}\n", metric.name(), number(*threshold)));
+        }
+    }
+    for rule in &o.edits.rules {
+        out.push_str("\n[[overrides.rules]]\n");
+        write_rule(out, rule);
+    }
+}
+
+fn write_rule(out: &mut String, rule: &Rule) {
+    // Writing into a String cannot fail.
+    let _ = write!(
+        out,
+        "metric = {}\ncomparison = {}\nthreshold = {}\nscope = {}\nenabled = {}\n",
+        quote(rule.metric.name()),
+        quote(rule.comparison.as_str()),
+        number(rule.threshold),
+        quote(rule.scope.as_str()),
+        rule.enabled
+    );
+}
+
+/// A TOML number that reads back as exactly `v`: integral values as integers,
+/// others in Rust's shortest round-trip form, which uses an exponent for
+/// very large or small values (TOML accepts both).
+pub(super) fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:?}")
+    }
+}
+
+pub(super) fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+pub(super) fn string_array(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| quote(s)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// A commented `.antipasta.toml`: every key, set to its default. Read as is,
+/// it gives the built-in defaults.
+pub(crate) fn init_template() -> String {
+    let defaults = Settings::default();
+    let mut out = String::from(
+        "# antipasta configuration. Every key is optional; the commented values are the\n\
+         # defaults. `antipasta config show` prints the settings in effect.\n\
+         \n\
+         # Gitignore-style globs, relative to this file's directory, of files never checked.\n",
+    );
+    out.push_str(&format!(
+        "# ignore_patterns = {}\n",
+        string_array(defaults.ignore_patterns.patterns())
+    ));
+    out.push_str("# e.g. ignore_patterns = [\"build/\", \"**/migrations/*.py\"]\n\n");
+    out.push_str("# Also skip files that .gitignore excludes.\n");
+    out.push_str(&format!("# use_gitignore = {}\n\n", defaults.use_gitignore));
+    out.push_str("# File name endings that mark Python files.\n");
+    out.push_str(&format!(
+        "# python_extensions = {}\n\n",
+        string_array(&defaults.python_extensions)
+    ));
+    out.push_str(
+        "# Pre-commit gate, functions that already existed at HEAD:\n\
+         #   \"no-worse\": may stay over a limit as long as they got no worse;\n\
+         #   \"strict\":   must meet every limit, like new functions.\n",
+    );
+    out.push_str(&format!(
+        "# modified = {}\n\n",
+        quote(defaults.modified.as_str())
+    ));
+    out.push_str(
+        "# Maintainability index: count multi-line strings (docstrings) as comments,\n\
+         # as `radon mi` does by default.\n",
+    );
+    out.push_str(&format!(
+        "# mi_multi_as_comments = {}\n\n",
+        defaults.mi_multi_as_comments
+    ));
+    out.push_str(
+        "# Limits. A value passes when `value <comparison> threshold` holds; the\n\
+         # comparison is `>=` for maintainability_index and `<=` for the rest.\n\
+         # Setting a limit here keeps the metric's comparison and scope.\n\
+         [thresholds]\n",
+    );
+    let mut without_default = Vec::new();
+    for metric in MetricKind::ALL {
+        let comparison = default_comparison(metric);
+        let scope = default_scope(metric).as_str();
+        match default_threshold(metric) {
+            Some(t) => out.push_str(&format!(
+                "# {} = {}  # {comparison}, per {scope}\n",
+                metric.name(),
+                number(t)
+            )),
+            None => without_default.push(format!(
+                "#   {} ({comparison}, per {scope})\n",
+                metric.name()
+            )),
+        }
+    }
+    out.push_str(
+        "# These have no default limit; give one to check them, e.g. `nesting_depth = 4`:\n",
+    );
+    for line in without_default {
+        out.push_str(&line);
+    }
+    out.push_str(
+        "\n# Full rules. All [[rules]] of a metric replace its default rule.\n\
+         # [[rules]]\n\
+         # metric = \"nesting_depth\"\n\
+         # comparison = \"<=\"      # one of < <= > >= == !=\n\
+         # threshold = 4\n\
+         # scope = \"function\"     # \"function\" or \"file\"\n\
+         # enabled = true\n\
+         \n\
+         # Per-path changes, applied in order (later ones win), with the same\n\
+         # [thresholds] / [[rules]] keys.\n\
+         # [[overrides]]\n\
+         # paths = [\"tests/**\"]\n\
+         # [overrides.thresholds]\n\
+         # cyclomatic_complexity = 20\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::schema::parse_toml;
+    use super::super::ModifiedPolicy;
+    use super::*;
+
+    fn parse(text: &str) -> Settings {
+        parse_toml(text, Path::new(".antipasta.toml")).unwrap()
+    }
+
+    #[test]
+    fn init_template_reads_as_defaults_and_names_every_key() {
+        let template = init_template();
+        assert_eq!(parse(&template), Settings::default());
+        for key in [
+            "ignore_patterns",
+            "use_gitignore",
+            "python_extensions",
+            "modified",
+            "mi_multi_as_comments",
+            "[thresholds]",
+            "[[rules]]",
+            "[[overrides]]",
+        ] {
+            assert!(template.contains(key), "template lacks {key}");
+        }
+        for metric in MetricKind::ALL {
+            assert!(
+                template.contains(metric.name()),
+                "template lacks {}",
+                metric.name()
+            );
+        }
+    }
+
+    #[test]
+    fn show_round_trips() {
+        let text = "ignore_patterns = [\"build/\", \"weird \\\"quoted\\\"/**\"]\n\
+                    use_gitignore = false\nmodified = \"strict\"\nmi_multi_as_comments = false\n\
+                    [thresholds]\nhalstead_bugs = 0.25\n\
+                    [[rules]]\nmetric = \"halstead_time\"\nenabled = false\n\
+                    [[overrides]]\npaths = [\"tests/**\"]\n[overrides.thresholds]\n\
+                    cyclomatic_complexity = 20\n[[overrides.rules]]\nmetric = \"nesting_depth\"\n\
+                    threshold = 6\n";
+        let settings = parse(text);
+        assert_eq!(settings.modified, ModifiedPolicy::Strict);
+        let shown = show(&settings);
+        assert_eq!(parse(&shown), settings, "{shown}");
+        assert!(shown.contains("threshold = 0.25"), "{shown}");
+    }
+
+    #[test]
+    fn show_defaults() {
+        let shown = show(&Settings::default());
+        assert!(
+            shown.starts_with(
+                "ignore_patterns = []\nuse_gitignore = true\npython_extensions = [\".py\"]\n\
+             modified = \"no-worse\"\nmi_multi_as_comments = true\n\n[[rules]]\n\
+             metric = \"cyclomatic_complexity\"\ncomparison = \"<=\"\nthreshold = 10\n\
+             scope = \"function\"\nenabled = true\n"
+            ),
+            "{shown}"
+        );
+        assert_eq!(parse(&shown), Settings::default());
+    }
+
+    #[test]
+    fn numbers_read_back_exactly() {
+        for v in [0.0, 10.0, 0.1, 1234.5678, 1e-7, 2.5e20] {
+            let t = parse(&format!("[thresholds]\nhalstead_bugs = {}\n", number(v)));
+            let r = t
+                .rules
+                .iter()
+                .find(|r| r.metric == MetricKind::HalsteadBugs)
+                .unwrap();
+            assert_eq!(r.threshold, v);
+        }
+    }
+}
