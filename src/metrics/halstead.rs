@@ -32,6 +32,10 @@
 //!
 //! Derived values follow radon's evaluation order with `log2(x)` computed as
 //! `ln(x) / ln(2)`, so they are bit-identical to radon's floats.
+//!
+//! Known difference from radon: ruff decodes a lone surrogate escape (`'\ud800'`) to
+//! U+FFFD, so string constants that differ only in such escapes count as one operand
+//! here and as several in radon (one function in the CPython 3.11 stdlib).
 use std::collections::HashSet;
 
 use ruff_python_ast::visitor::{self, Visitor};
