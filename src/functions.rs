@@ -41,9 +41,6 @@ pub(crate) struct FunctionDef<'a> {
     pub first_line: u32,
     /// Last line of the function's last statement.
     pub end_line: u32,
-    /// Byte span of the whole definition, decorators included.
-    pub start_byte: u32,
-    pub end_byte: u32,
     /// Defined directly (at any statement depth) in a class body.
     pub is_method: bool,
     /// Index of the enclosing function in the list, if this one is nested.
@@ -165,7 +162,6 @@ fn function_entry<'a>(
     let body = body_hash(def);
     let def_offset = def_keyword_offset(def, source);
     let start_byte = range.start().to_u32();
-    let end_byte = range.end().to_u32();
     FunctionDef {
         def,
         qualname: format!("{}{}", scope.prefix, def.name.as_str()),
@@ -173,9 +169,7 @@ fn function_entry<'a>(
         line: source.line_of(def_offset),
         column: source.column_of(def_offset),
         first_line: source.line_of(start_byte),
-        end_line: source.line_of(end_byte),
-        start_byte,
-        end_byte,
+        end_line: source.line_of(range.end().to_u32()),
         is_method: scope.in_class,
         parent: scope.parent,
         class_path: scope.class_path.clone(),

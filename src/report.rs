@@ -144,6 +144,7 @@ fn json_file(r: &FileResult) -> Value {
                         "name": f.qualname,
                         "line": f.line,
                         "end_line": f.end_line,
+                        "ignored": f.ignored,
                         "metrics": function_metrics_json(&f.metrics),
                     })
                 })
@@ -179,6 +180,12 @@ fn halstead_json(map: &mut Map<String, Value>, h: &Halstead) {
     map.insert("halstead_effort".into(), json!(h.effort()));
     map.insert("halstead_time".into(), json!(h.time()));
     map.insert("halstead_bugs".into(), json!(h.bugs()));
+    map.insert("halstead_vocabulary".into(), json!(h.vocabulary()));
+    map.insert("halstead_length".into(), json!(h.length()));
+    map.insert(
+        "halstead_calculated_length".into(),
+        json!(h.calculated_length()),
+    );
     map.insert("halstead_distinct_operators".into(), json!(h.h1));
     map.insert("halstead_distinct_operands".into(), json!(h.h2));
     map.insert("halstead_total_operators".into(), json!(h.n1));

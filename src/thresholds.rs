@@ -58,7 +58,7 @@ pub(crate) fn check_thresholds(rules: &[Rule], analysis: &FileAnalysis) -> Vec<V
                 }
             }
             Scope::Function => {
-                for f in &analysis.functions {
+                for f in analysis.functions.iter().filter(|f| !f.ignored) {
                     if let Some(value) = f.metrics.value(rule.metric) {
                         if !rule.comparison.passes(value, rule.threshold) {
                             out.push(violation(rule, value, f.line, f.column, Some(&f.qualname)));

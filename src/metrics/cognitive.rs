@@ -72,7 +72,8 @@ pub(crate) fn module_level(body: &[Stmt]) -> u32 {
 
 /// Whether complexipy 8.3.0 would skip `def` because of an ignore marker
 /// (`# complexipy: ignore` or `# noqa: complexipy`, any case, flexible
-/// spacing). `tokens` are the parser's tokens for `source`; they tell real
+/// spacing); antipasta's own `# antipasta: ignore` is accepted in the same
+/// places. `tokens` are the parser's tokens for `source`; they tell real
 /// comments from `#` inside strings.
 ///
 /// complexipy looks for the marker on a few lines around the function's first
@@ -201,6 +202,7 @@ fn is_marker(comment: &str) -> bool {
         let rest = &comment[i + 1..];
         words_then_boundary(rest, &["complexipy", ":", "ignore"])
             || words_then_boundary(rest, &["noqa", ":", "complexipy"])
+            || words_then_boundary(rest, &["antipasta", ":", "ignore"])
     })
 }
 

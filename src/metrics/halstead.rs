@@ -596,21 +596,3 @@ mod tests {
         assert_eq!(big_int_digits("000123"), "123");
     }
 }
-
-impl Halstead {
-    pub(crate) fn volume(&self) -> f64 {
-        0.0
-    }
-    pub(crate) fn difficulty(&self) -> f64 {
-        0.0
-    }
-    pub(crate) fn effort(&self) -> f64 {
-        0.0
-    }
-    pub(crate) fn time(&self) -> f64 {
-        0.0
-    }
-    pub(crate) fn bugs(&self) -> f64 {
-        0.0
-    }
-}

@@ -86,6 +86,9 @@ pub(crate) struct FunctionReport {
     pub class_path: Option<Vec<String>>,
     pub ast_hash: u64,
     pub body_hash: u64,
+    /// An ignore marker (`# antipasta: ignore`, or complexipy's) exempts the
+    /// function from every threshold and from the cognitive file total.
+    pub ignored: bool,
     pub metrics: FunctionMetrics,
 }
 
@@ -146,7 +149,8 @@ pub(crate) fn analyze(source: &SourceText, options: MetricOptions) -> Result<Fil
                 parameters: structure::parameter_count(&f.def.parameters),
                 nesting: structure::nesting_depth(&f.def.body),
             };
-            if f.class_path.is_some() {
+            let ignored = cognitive::is_ignored(&source.text, parsed.tokens(), f.def);
+            if f.class_path.is_some() && !ignored {
                 cognitive_total += metrics.cognitive;
             }
             FunctionReport {
@@ -161,6 +165,7 @@ pub(crate) fn analyze(source: &SourceText, options: MetricOptions) -> Result<Fil
                 class_path: f.class_path.clone(),
                 ast_hash: f.ast_hash,
                 body_hash: f.body_hash,
+                ignored,
                 metrics,
             }
         })
