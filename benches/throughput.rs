@@ -48,7 +48,10 @@ fn main() {
     let mut functions = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        functions = files.iter().map(|f| antipasta::bench_analyze(f)).sum::<usize>();
+        functions = files
+            .iter()
+            .map(|f| antipasta::bench_analyze(f))
+            .sum::<usize>();
         let secs = start.elapsed().as_secs_f64();
         rates.push(bytes as f64 / 1e6 / secs);
     }

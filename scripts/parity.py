@@ -38,7 +38,7 @@ def same(a, b):
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    binary, corpus = sys.argv[1], sys.argv[2]
+    binary, corpus = os.path.abspath(sys.argv[1]), sys.argv[2]
     known_path = sys.argv[3] if len(sys.argv) > 3 else None
     reference = json.load(open(os.path.join(corpus, "reference.json")))
     src = os.path.join(corpus, "src")

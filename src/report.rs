@@ -105,7 +105,12 @@ fn render_text(results: &[FileResult], color: bool, out: &mut dyn Write) -> io::
         plural(s.violations, "violation", "violations"),
     )?;
     if s.errors > 0 {
-        write!(out, ", {} {}", s.errors, plural(s.errors, "error", "errors"))?;
+        write!(
+            out,
+            ", {} {}",
+            s.errors,
+            plural(s.errors, "error", "errors")
+        )?;
     }
     writeln!(out)
 }
@@ -194,11 +199,20 @@ fn halstead_json(map: &mut Map<String, Value>, h: &Halstead) {
 
 pub(crate) fn function_metrics_json(m: &FunctionMetrics) -> Value {
     let mut map = Map::new();
-    map.insert(MetricKind::CyclomaticComplexity.name().into(), json!(m.cyclomatic));
-    map.insert(MetricKind::CognitiveComplexity.name().into(), json!(m.cognitive));
+    map.insert(
+        MetricKind::CyclomaticComplexity.name().into(),
+        json!(m.cyclomatic),
+    );
+    map.insert(
+        MetricKind::CognitiveComplexity.name().into(),
+        json!(m.cognitive),
+    );
     halstead_json(&mut map, &m.halstead);
     map.insert(MetricKind::LinesOfCode.name().into(), json!(m.lines));
-    map.insert(MetricKind::ParameterCount.name().into(), json!(m.parameters));
+    map.insert(
+        MetricKind::ParameterCount.name().into(),
+        json!(m.parameters),
+    );
     map.insert(MetricKind::NestingDepth.name().into(), json!(m.nesting));
     Value::Object(map)
 }
@@ -222,7 +236,10 @@ fn file_metrics_json(a: &FileAnalysis) -> Value {
     match &f.raw {
         Ok(raw) => {
             map.insert(MetricKind::LinesOfCode.name().into(), json!(raw.loc));
-            map.insert(MetricKind::LogicalLinesOfCode.name().into(), json!(raw.lloc));
+            map.insert(
+                MetricKind::LogicalLinesOfCode.name().into(),
+                json!(raw.lloc),
+            );
             map.insert(MetricKind::SourceLinesOfCode.name().into(), json!(raw.sloc));
             map.insert(MetricKind::CommentLines.name().into(), json!(raw.comments));
             map.insert("single_comment_lines".into(), json!(raw.single_comments));

@@ -128,8 +128,7 @@ fn collect_files(
             .sort_by_file_name(|a, b| a.cmp(b))
             .build();
         for entry in walker {
-            let entry =
-                entry.with_context(|| format!("walking `{}`", input.display()))?;
+            let entry = entry.with_context(|| format!("walking `{}`", input.display()))?;
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }

@@ -113,7 +113,12 @@ mod tests {
         let a = analysis(
             "def simple():\n    return 1\n\nclass K:\n    def branchy(self, a, b):\n        if a:\n            pass\n        elif b:\n            pass\n",
         );
-        let rules = [rule(MetricKind::CyclomaticComplexity, Comparison::Le, 2.0, Scope::Function)];
+        let rules = [rule(
+            MetricKind::CyclomaticComplexity,
+            Comparison::Le,
+            2.0,
+            Scope::Function,
+        )];
         let v = check_thresholds(&rules, &a);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].function.as_deref(), Some("K.branchy"));
@@ -124,7 +129,12 @@ mod tests {
     #[test]
     fn disabled_rule_is_skipped() {
         let a = analysis("def f(a):\n    if a:\n        pass\n");
-        let mut r = rule(MetricKind::CyclomaticComplexity, Comparison::Le, 1.0, Scope::Function);
+        let mut r = rule(
+            MetricKind::CyclomaticComplexity,
+            Comparison::Le,
+            1.0,
+            Scope::Function,
+        );
         r.enabled = false;
         assert!(check_thresholds(&[r], &a).is_empty());
     }
@@ -132,7 +142,12 @@ mod tests {
     #[test]
     fn file_rule_uses_file_values() {
         let a = analysis("x = 1\ny = 2\nz = 3\n");
-        let rules = [rule(MetricKind::LinesOfCode, Comparison::Lt, 3.0, Scope::File)];
+        let rules = [rule(
+            MetricKind::LinesOfCode,
+            Comparison::Lt,
+            3.0,
+            Scope::File,
+        )];
         let v = check_thresholds(&rules, &a);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].function, None);

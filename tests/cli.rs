@@ -71,7 +71,13 @@ fn json_report_has_documented_shape() {
     write(dir.path(), "b.py", NESTED);
     let out = antipasta(
         dir.path(),
-        &["metrics", "--format", "json", "-t", "cyclomatic_complexity=5"],
+        &[
+            "metrics",
+            "--format",
+            "json",
+            "-t",
+            "cyclomatic_complexity=5",
+        ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     insta::assert_snapshot!(stdout(&out));
@@ -85,8 +91,14 @@ fn syntax_error_is_reported_and_run_continues() {
     let out = antipasta(dir.path(), &["metrics"]);
     assert_eq!(out.status.code(), Some(2));
     let text = stdout(&out);
-    assert!(text.contains("bad.py: error: syntax error at line 1, column 7"), "{text}");
-    assert!(text.ends_with("2 files, 1 function, 0 violations, 1 error\n"), "{text}");
+    assert!(
+        text.contains("bad.py: error: syntax error at line 1, column 7"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("2 files, 1 function, 0 violations, 1 error\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -94,7 +106,11 @@ fn missing_path_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = antipasta(dir.path(), &["metrics", "nope.py"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot read `nope.py`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read `nope.py`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -117,7 +133,13 @@ fn gitignored_and_ignore_patterns_are_skipped() {
         "ignore_patterns = [\"migrations/**\"]\n",
     );
     let out = antipasta(dir.path(), &["metrics", "-t", "cognitive_complexity=1"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert_eq!(stdout(&out), "1 file, 1 function, 0 violations\n");
 }
 
@@ -129,7 +151,15 @@ fn files_and_directory_flags_like_python_antipasta() {
     write(dir.path(), "c.py", SIMPLE);
     let out = antipasta(
         dir.path(),
-        &["metrics", "--files", "c.py", "--directory", "src", "--format", "json"],
+        &[
+            "metrics",
+            "--files",
+            "c.py",
+            "--directory",
+            "src",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -148,5 +178,9 @@ fn undecodable_file_is_an_error_entry() {
     std::fs::write(dir.path().join("latin.py"), b"x = '\xe9'\n").unwrap();
     let out = antipasta(dir.path(), &["metrics"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stdout(&out).contains("latin.py: error: cannot decode byte 0xe9"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("latin.py: error: cannot decode byte 0xe9"),
+        "{}",
+        stdout(&out)
+    );
 }

