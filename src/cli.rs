@@ -22,14 +22,24 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// With no command: `check` (so a bare `git antipasta` checks the staged changes).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Check the staged changes (the git index against HEAD): only functions
+    /// that really changed are judged. The default command.
+    Check(CheckArgs),
+    /// Check the changes of a commit range, for pull requests:
+    /// `BASE...HEAD` (from the merge base), `BASE..HEAD`, or `BASE` (= `BASE...HEAD`).
+    Diff(DiffArgs),
     /// Analyse files and directories and check every function against the thresholds.
     Metrics(MetricsArgs),
+    /// Install or remove the git pre-commit hook of this repository.
+    #[command(subcommand)]
+    Hook(HookCommand),
     /// Write, check, show or migrate the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -61,6 +71,60 @@ pub(crate) struct MetricsArgs {
     /// Print only the summary line (text format).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Default, Args)]
+pub(crate) struct GateArgs {
+    /// Only these paths (pre-commit passes the staged Python files here).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Judge every function of the changed files, not only the changed ones.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Override a threshold for this run, e.g. `-t cognitive_complexity=20`.
+    #[arg(short = 't', long = "threshold", value_name = "METRIC=VALUE")]
+    pub thresholds: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Also print the summary when everything passes.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Default, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// `BASE...HEAD`, `BASE..HEAD` or `BASE`.
+    pub range: String,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum HookCommand {
+    /// Write the repository's pre-commit hook (respects core.hooksPath and
+    /// linked worktrees). An existing hook is never silently replaced.
+    Install {
+        /// Keep an existing pre-commit hook and run it before antipasta.
+        #[arg(long, conflicts_with = "force")]
+        chain: bool,
+        /// Replace an existing pre-commit hook.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove antipasta's pre-commit hook (restoring a chained hook).
+    Uninstall,
 }
 
 #[derive(Debug, Subcommand)]

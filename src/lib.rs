@@ -10,7 +10,10 @@ use clap::Parser;
 
 pub(crate) mod cli;
 pub(crate) mod config;
+pub(crate) mod diff;
 pub(crate) mod functions;
+pub(crate) mod git;
+pub(crate) mod hook;
 pub mod metrics;
 pub(crate) mod parse;
 pub(crate) mod report;

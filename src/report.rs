@@ -16,8 +16,9 @@ use crate::thresholds::Violation;
 pub(crate) const JSON_VERSION: u32 = 1;
 
 /// Output format of a report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
+    #[default]
     Text,
     Json,
 }

@@ -7,8 +7,9 @@
 //! value (raw metrics when radon's tokenizer would reject the file) is not
 //! checked. No I/O here.
 
-use crate::config::{Comparison, Rule, Scope};
-use crate::metrics::{FileAnalysis, MetricKind};
+use crate::config::{Comparison, ModifiedPolicy, Rule, Scope};
+use crate::diff::ChangeKind;
+use crate::metrics::{FileAnalysis, FunctionMetrics, MetricKind};
 
 /// One broken rule.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,18 +22,31 @@ pub(crate) struct Violation {
     pub column: u32,
     /// Qualified name, or `None` for a file-level rule.
     pub function: Option<String>,
+    /// In the staged gate: how the function (or file) changed, and the value
+    /// before the change when there was one.
+    pub change: Option<ChangeKind>,
+    pub before: Option<f64>,
 }
 
 impl Violation {
     /// `cognitive_complexity 17 > 15`: the value, the way it fails, the limit.
+    /// In the gate: `cognitive_complexity 12 → 17 > 15 (modified)`.
     pub(crate) fn describe(&self) -> String {
-        format!(
+        let value = match self.before {
+            Some(before) => format!("{} → {}", format_value(before), format_value(self.value)),
+            None => format_value(self.value),
+        };
+        let mut text = format!(
             "{} {} {} {}",
             self.metric.name(),
-            format_value(self.value),
+            value,
             self.comparison.negated().as_str(),
             format_value(self.threshold)
-        )
+        );
+        if let Some(change) = self.change {
+            text.push_str(&format!(" ({})", change.as_str()));
+        }
+        text
     }
 }
 
@@ -85,7 +99,108 @@ fn violation(rule: &Rule, value: f64, line: u32, column: u32, function: Option<&
         line,
         column,
         function: function.map(str::to_owned),
+        change: None,
+        before: None,
     }
+}
+
+/// Whether going from `before` to `after` moves a value the wrong way for
+/// `rule`: from passing to failing, or further past the limit.
+fn got_worse(rule: &Rule, before: f64, after: f64) -> bool {
+    if rule.comparison.passes(before, rule.threshold) {
+        return true;
+    }
+    match rule.comparison {
+        Comparison::Le | Comparison::Lt => after > before,
+        Comparison::Ge | Comparison::Gt => after < before,
+        Comparison::Eq | Comparison::Ne => after != before,
+    }
+}
+
+/// The gate's verdict on one value: added code must meet the rule; modified
+/// code under `no-worse` fails only when it got worse and is over the limit,
+/// under `strict` whenever it is over the limit.
+pub(crate) fn gate_value(
+    rule: &Rule,
+    change: ChangeKind,
+    policy: ModifiedPolicy,
+    before: Option<f64>,
+    after: f64,
+) -> bool {
+    if rule.comparison.passes(after, rule.threshold) {
+        return true;
+    }
+    match (change, policy, before) {
+        (ChangeKind::Unchanged | ChangeKind::Renamed, _, _) => true,
+        (ChangeKind::Modified, ModifiedPolicy::NoWorse, Some(before)) => {
+            !got_worse(rule, before, after)
+        }
+        _ => false,
+    }
+}
+
+/// Gate verdicts for one changed function.
+pub(crate) fn check_function_change(
+    rules: &[Rule],
+    policy: ModifiedPolicy,
+    change: ChangeKind,
+    function: &crate::metrics::FunctionReport,
+    before: Option<&FunctionMetrics>,
+) -> Vec<Violation> {
+    if function.ignored {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for rule in rules
+        .iter()
+        .filter(|r| r.enabled && r.scope == Scope::Function)
+    {
+        let Some(after) = function.metrics.value(rule.metric) else {
+            continue;
+        };
+        let old = before.and_then(|m| m.value(rule.metric));
+        if !gate_value(rule, change, policy, old, after) {
+            let mut v = violation(
+                rule,
+                after,
+                function.line,
+                function.column,
+                Some(&function.qualname),
+            );
+            v.change = Some(change);
+            v.before = old;
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Gate verdicts for the file-level rules of a changed file.
+pub(crate) fn check_file_change(
+    rules: &[Rule],
+    policy: ModifiedPolicy,
+    new: &FileAnalysis,
+    old: Option<&FileAnalysis>,
+) -> Vec<Violation> {
+    let change = if old.is_some() {
+        ChangeKind::Modified
+    } else {
+        ChangeKind::Added
+    };
+    let mut out = Vec::new();
+    for rule in rules.iter().filter(|r| r.enabled && r.scope == Scope::File) {
+        let Some(after) = new.file.value(rule.metric) else {
+            continue;
+        };
+        let before = old.and_then(|a| a.file.value(rule.metric));
+        if !gate_value(rule, change, policy, before, after) {
+            let mut v = violation(rule, after, 1, 1, None);
+            v.change = Some(change);
+            v.before = before;
+            out.push(v);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -152,6 +267,113 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].function, None);
         assert_eq!(v[0].describe(), "lines_of_code 3 >= 3");
+    }
+
+    #[test]
+    fn gate_policies() {
+        let r = rule(
+            MetricKind::CognitiveComplexity,
+            Comparison::Le,
+            15.0,
+            Scope::Function,
+        );
+        // Added code must meet the limit.
+        assert!(gate_value(
+            &r,
+            ChangeKind::Added,
+            ModifiedPolicy::NoWorse,
+            None,
+            15.0
+        ));
+        assert!(!gate_value(
+            &r,
+            ChangeKind::Added,
+            ModifiedPolicy::NoWorse,
+            None,
+            16.0
+        ));
+        // Modified, no-worse: over the limit but improved or equal passes.
+        assert!(gate_value(
+            &r,
+            ChangeKind::Modified,
+            ModifiedPolicy::NoWorse,
+            Some(20.0),
+            18.0
+        ));
+        assert!(gate_value(
+            &r,
+            ChangeKind::Modified,
+            ModifiedPolicy::NoWorse,
+            Some(20.0),
+            20.0
+        ));
+        assert!(!gate_value(
+            &r,
+            ChangeKind::Modified,
+            ModifiedPolicy::NoWorse,
+            Some(20.0),
+            21.0
+        ));
+        assert!(!gate_value(
+            &r,
+            ChangeKind::Modified,
+            ModifiedPolicy::NoWorse,
+            Some(10.0),
+            16.0
+        ));
+        // Strict: over is over.
+        assert!(!gate_value(
+            &r,
+            ChangeKind::Modified,
+            ModifiedPolicy::Strict,
+            Some(20.0),
+            18.0
+        ));
+        // Renamed and unchanged keep their old verdict.
+        assert!(gate_value(
+            &r,
+            ChangeKind::Renamed,
+            ModifiedPolicy::Strict,
+            Some(30.0),
+            30.0
+        ));
+        // A minimum (maintainability_index >= 50) gets worse downwards.
+        let mi = rule(
+            MetricKind::MaintainabilityIndex,
+            Comparison::Ge,
+            50.0,
+            Scope::File,
+        );
+        assert!(gate_value(
+            &mi,
+            ChangeKind::Modified,
+            ModifiedPolicy::NoWorse,
+            Some(40.0),
+            45.0
+        ));
+        assert!(!gate_value(
+            &mi,
+            ChangeKind::Modified,
+            ModifiedPolicy::NoWorse,
+            Some(40.0),
+            39.0
+        ));
+    }
+
+    #[test]
+    fn gate_message_shows_before_and_after() {
+        let v = Violation {
+            metric: MetricKind::CognitiveComplexity,
+            value: 17.0,
+            threshold: 15.0,
+            comparison: Comparison::Le,
+            line: 3,
+            column: 1,
+            function: Some("Parser.parse".into()),
+            change: Some(ChangeKind::Modified),
+            before: Some(12.0),
+        };
+        assert_eq!(v.describe(), "cognitive_complexity 12 → 17 > 15 (modified)");
     }
 
     #[test]

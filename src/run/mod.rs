@@ -14,7 +14,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
-use crate::cli::{Cli, Command, ConfigCommand, MetricsArgs};
+mod gate;
+
+use crate::cli::{CheckArgs, Cli, Command, ConfigCommand, MetricsArgs};
 use crate::config::{self, Settings};
 use crate::metrics::{analyze, MetricOptions};
 use crate::report::{self, FileResult, Format};
@@ -28,9 +30,13 @@ const ANALYSIS_STACK_BYTES: usize = 64 * 1024 * 1024;
 /// Runs a parsed command line; `Err` means exit code 2.
 pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
-    match cli.command {
-        Command::Metrics(args) => metrics(&cwd, cli.config.as_deref(), args, out),
-        Command::Config(cmd) => config_command(&cwd, cli.config.as_deref(), cmd, out),
+    let config = cli.config.as_deref();
+    match cli.command.unwrap_or(Command::Check(CheckArgs::default())) {
+        Command::Check(args) => gate::check(&cwd, config, args.gate, None, out),
+        Command::Diff(args) => gate::check(&cwd, config, args.gate, Some(args.range), out),
+        Command::Metrics(args) => metrics(&cwd, config, args, out),
+        Command::Hook(cmd) => crate::hook::run(&cwd, cmd, out),
+        Command::Config(cmd) => config_command(&cwd, config, cmd, out),
     }
 }
 
@@ -61,16 +67,8 @@ fn metrics(
     let options = MetricOptions {
         mi_multi_as_comments: settings.mi_multi_as_comments,
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(ANALYSIS_STACK_BYTES)
-        .build()
-        .context("starting the analysis threads")?;
-    let mut results: Vec<FileResult> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|file| analyze_file(file, &settings, options))
-            .collect()
-    });
+    let mut results: Vec<FileResult> =
+        parallel_map(&files, |file| analyze_file(file, &settings, options))?;
     results.sort_by(|a, b| a.path.cmp(&b.path));
 
     let color = args.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stdout());
@@ -92,6 +90,32 @@ fn metrics(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Maps `f` over `items` on threads with a large stack: a rayon pool for
+/// many items, one plain thread for one or two (a hook commit should not pay
+/// for a pool it does not need).
+pub(crate) fn parallel_map<T, R, F>(items: &[T], f: F) -> Result<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    if items.len() <= 2 {
+        return std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(ANALYSIS_STACK_BYTES)
+                .spawn_scoped(scope, || items.iter().map(&f).collect())
+                .context("starting the analysis thread")?
+                .join()
+                .map_err(|_| anyhow::anyhow!("internal error: the analysis thread panicked"))
+        });
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(ANALYSIS_STACK_BYTES)
+        .build()
+        .context("starting the analysis threads")?;
+    Ok(pool.install(|| items.par_iter().map(&f).collect()))
 }
 
 /// A file to analyse: how to show it, where it is, and its path relative to

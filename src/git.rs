@@ -1,0 +1,184 @@
+//! Git access through gix: which files changed, and their contents by blob id.
+//!
+//! Inputs: the current directory and the environment (`GIT_DIR`,
+//! `GIT_WORK_TREE`, `GIT_INDEX_FILE` are honoured, so hooks run by `git commit
+//! -a` or `git commit <paths>` see git's temporary index). Outputs:
+//! [`FileChange`]s — a path with its old and new blob ids — and blob bytes.
+//! The working tree is never read and nothing is ever written: a hook must
+//! not touch the index or the work tree.
+//!
+//! Only regular files (mode 100644 / 100755) count; symlinks and submodules
+//! are skipped, and so are intent-to-add entries (`git add -N`), which a
+//! commit does not include. An index with unmerged entries (a merge with
+//! conflicts) is an error: there is no single staged version to judge.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+use gix::bstr::ByteSlice;
+use gix::ObjectId;
+
+/// One changed file between two snapshots.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FileChange {
+    /// Repository-relative path with `/` separators.
+    pub path: String,
+    /// Blob at the old side (HEAD, or the base commit); `None` if added.
+    pub old: Option<ObjectId>,
+    /// Blob at the new side (the index, or the head commit); `None` if deleted.
+    pub new: Option<ObjectId>,
+}
+
+/// Opens the repository that contains `dir`, honouring git's environment.
+pub(crate) fn open(dir: &Path) -> Result<gix::Repository> {
+    gix::discover_with_environment_overrides(dir)
+        .map_err(|e| anyhow!("not inside a git repository ({}): {e}", dir.display()))
+}
+
+/// Directory that repository-relative paths are relative to.
+pub(crate) fn work_dir(repo: &gix::Repository) -> Option<&Path> {
+    repo.workdir()
+}
+
+/// Regular files of a snapshot: path → blob id.
+type Snapshot = BTreeMap<String, ObjectId>;
+
+fn is_regular(mode: gix::index::entry::Mode) -> bool {
+    mode == gix::index::entry::Mode::FILE || mode == gix::index::entry::Mode::FILE_EXECUTABLE
+}
+
+fn snapshot_of_state(state: &gix::index::State, check_conflicts: bool) -> Result<Snapshot> {
+    let mut files = Snapshot::new();
+    let mut conflicted = Vec::new();
+    for entry in state.entries() {
+        let path = entry.path(state);
+        if entry.flags.stage_raw() != 0 {
+            if check_conflicts {
+                conflicted.push(path.to_str_lossy().into_owned());
+            }
+            continue;
+        }
+        if entry
+            .flags
+            .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+            || !is_regular(entry.mode)
+        {
+            continue;
+        }
+        files.insert(path.to_str_lossy().into_owned(), entry.id);
+    }
+    if !conflicted.is_empty() {
+        conflicted.dedup();
+        bail!(
+            "the index has unmerged paths (resolve the conflicts and `git add` them first): {}",
+            conflicted.join(", ")
+        );
+    }
+    Ok(files)
+}
+
+fn snapshot_of_tree(repo: &gix::Repository, tree: ObjectId) -> Result<Snapshot> {
+    let index = repo
+        .index_from_tree(&tree)
+        .map_err(|e| anyhow!("reading tree {tree}: {e}"))?;
+    snapshot_of_state(&index, false)
+}
+
+/// Files whose staged content differs from HEAD (HEAD may be unborn).
+pub(crate) fn staged_changes(repo: &gix::Repository) -> Result<Vec<FileChange>> {
+    let head_tree = repo
+        .head_tree_id_or_empty()
+        .map_err(|e| anyhow!("reading HEAD: {e}"))?
+        .detach();
+    let index = repo
+        .index_or_empty()
+        .map_err(|e| anyhow!("reading the index {}: {e}", repo.index_path().display()))?;
+    let staged = snapshot_of_state(&index, true)?;
+    let head = snapshot_of_tree(repo, head_tree)?;
+    Ok(compare(head, staged))
+}
+
+/// Files that differ between two commits (or any tree-ish revisions).
+pub(crate) fn commit_changes(
+    repo: &gix::Repository,
+    old: ObjectId,
+    new: ObjectId,
+) -> Result<Vec<FileChange>> {
+    let old = snapshot_of_tree(repo, tree_of(repo, old)?)?;
+    let new = snapshot_of_tree(repo, tree_of(repo, new)?)?;
+    Ok(compare(old, new))
+}
+
+fn tree_of(repo: &gix::Repository, commit: ObjectId) -> Result<ObjectId> {
+    let object = repo
+        .find_object(commit)
+        .map_err(|e| anyhow!("reading object {commit}: {e}"))?;
+    let tree = object
+        .peel_to_tree()
+        .map_err(|e| anyhow!("{commit} does not name a commit or tree: {e}"))?;
+    Ok(tree.id)
+}
+
+fn compare(old: Snapshot, new: Snapshot) -> Vec<FileChange> {
+    let mut changes = Vec::new();
+    for (path, &id) in &new {
+        match old.get(path) {
+            Some(&before) if before == id => {}
+            before => changes.push(FileChange {
+                path: path.clone(),
+                old: before.copied(),
+                new: Some(id),
+            }),
+        }
+    }
+    for (path, &id) in &old {
+        if !new.contains_key(path) {
+            changes.push(FileChange {
+                path: path.clone(),
+                old: Some(id),
+                new: None,
+            });
+        }
+    }
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    changes
+}
+
+/// Resolves `BASE...HEAD` (merge base of the two), `BASE..HEAD` or `BASE`
+/// (meaning `BASE...HEAD`) into the old and new commits.
+pub(crate) fn resolve_range(repo: &gix::Repository, spec: &str) -> Result<(ObjectId, ObjectId)> {
+    let (base, head, merge_base) = if let Some((a, b)) = spec.split_once("...") {
+        (a, b, true)
+    } else if let Some((a, b)) = spec.split_once("..") {
+        (a, b, false)
+    } else {
+        (spec, "HEAD", true)
+    };
+    let head = if head.is_empty() { "HEAD" } else { head };
+    let base = if base.is_empty() { "HEAD" } else { base };
+    let resolve = |rev: &str| -> Result<ObjectId> {
+        repo.rev_parse_single(rev)
+            .map(|id| id.detach())
+            .map_err(|e| anyhow!("cannot resolve revision `{rev}`: {e}"))
+    };
+    let base_id = resolve(base)?;
+    let head_id = resolve(head)?;
+    let old = if merge_base {
+        repo.merge_base(base_id, head_id)
+            .map_err(|e| anyhow!("finding the merge base of `{base}` and `{head}`: {e}"))?
+            .map(|id| id.detach())
+            .with_context(|| format!("`{base}` and `{head}` have no common ancestor"))?
+    } else {
+        base_id
+    };
+    Ok((old, head_id))
+}
+
+/// Reads a blob's bytes.
+pub(crate) fn read_blob(repo: &gix::Repository, id: ObjectId, path: &str) -> Result<Vec<u8>> {
+    let blob = repo
+        .find_blob(id)
+        .map_err(|e| anyhow!("reading blob {id} for {path}: {e}"))?;
+    Ok(blob.detach().data)
+}

@@ -1,0 +1,390 @@
+//! The staged gate (`check`) and the commit-range gate (`diff`).
+//!
+//! Wiring: git changes (index vs HEAD, or base vs head commit) → Python files
+//! that are not ignored → both blobs read from the object database → both
+//! sides analysed → functions diffed across all files → verdicts by policy →
+//! report. The working tree is never read; nothing is written.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use serde_json::json;
+
+use crate::cli::GateArgs;
+use crate::config::{self, ModifiedPolicy};
+use crate::diff::{diff_functions, ChangeKind, FilePair, FunctionChange};
+use crate::git::{self, FileChange};
+use crate::metrics::{analyze, FileAnalysis, MetricOptions};
+use crate::report::{function_metrics_json, violation_json, Format};
+use crate::source::decode;
+use crate::thresholds::{check_file_change, check_function_change, Violation};
+
+use super::parallel_map;
+
+/// One changed Python file with both sides analysed.
+struct GateFile {
+    change: FileChange,
+    /// Path relative to the project root, for rules and overrides.
+    rel: PathBuf,
+    old: Option<FileAnalysis>,
+    /// `None` for a deleted file; `Err` when the new content is unusable.
+    new: Option<Result<FileAnalysis, String>>,
+}
+
+pub(super) fn check(
+    cwd: &Path,
+    explicit_config: Option<&Path>,
+    args: GateArgs,
+    range: Option<String>,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let repo = git::open(cwd)?;
+    let workdir = git::work_dir(&repo).map(Path::to_path_buf).context(
+        "this repository has no work tree (a bare repository); run antipasta inside a checkout",
+    )?;
+    let loaded = config::load(cwd, explicit_config)?;
+    for warning in &loaded.warnings {
+        eprintln!("antipasta: warning: {warning}");
+    }
+    let mut settings = loaded.settings;
+    for t in &args.thresholds {
+        config::apply_threshold_override(&mut settings, t)?;
+    }
+    let root = loaded.root;
+
+    // pre-commit sets these for `--from-ref/--to-ref` runs and pre-push hooks.
+    let range = range.or_else(|| {
+        let from = std::env::var("PRE_COMMIT_FROM_REF").ok()?;
+        let to = std::env::var("PRE_COMMIT_TO_REF").ok()?;
+        Some(format!("{from}...{to}"))
+    });
+    let changes = match &range {
+        Some(spec) => {
+            let (old, new) = git::resolve_range(&repo, spec)?;
+            git::commit_changes(&repo, old, new)?
+        }
+        None => git::staged_changes(&repo)?,
+    };
+
+    let wanted: Option<HashSet<String>> = (!args.paths.is_empty()).then(|| {
+        args.paths
+            .iter()
+            .map(|p| repo_relative(&cwd.join(p), &workdir))
+            .collect()
+    });
+    let mut files = Vec::new();
+    for change in changes {
+        let abs = workdir.join(&change.path);
+        let rel = abs
+            .strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| PathBuf::from(&change.path));
+        if !settings.is_python_file(Path::new(&change.path))
+            || settings.is_ignored(&rel)
+            || wanted.as_ref().is_some_and(|w| !w.contains(&change.path))
+        {
+            continue;
+        }
+        files.push((change, rel));
+    }
+
+    // Blobs are read here, on one thread (a gix Repository is not Sync);
+    // analysis fans out.
+    let mut blobs = Vec::with_capacity(files.len());
+    for (change, _) in &files {
+        let old = match change.old {
+            Some(id) => Some(git::read_blob(&repo, id, &change.path)?),
+            None => None,
+        };
+        let new = match change.new {
+            Some(id) => Some(git::read_blob(&repo, id, &change.path)?),
+            None => None,
+        };
+        blobs.push((old, new));
+    }
+    let options = MetricOptions {
+        mi_multi_as_comments: settings.mi_multi_as_comments,
+    };
+    let analysed = parallel_map(&blobs, |(old, new)| {
+        (
+            old.as_deref().and_then(|b| analyze_bytes(b, options).ok()),
+            new.as_deref().map(|b| analyze_bytes(b, options)),
+        )
+    })?;
+    let files: Vec<GateFile> = files
+        .into_iter()
+        .zip(analysed)
+        .map(|((change, rel), (old, new))| GateFile {
+            change,
+            rel,
+            old,
+            new,
+        })
+        .collect();
+
+    let empty = Vec::new();
+    let pairs: Vec<FilePair<'_>> = files
+        .iter()
+        .map(|f| FilePair {
+            old: f.old.as_ref().map_or(&empty, |a| &a.functions),
+            new: match &f.new {
+                Some(Ok(a)) => &a.functions,
+                _ => &empty,
+            },
+        })
+        .collect();
+    let changes = diff_functions(&pairs);
+
+    let policy = settings.modified;
+    let mut verdicts: Vec<FileVerdict> = Vec::new();
+    for (fi, file) in files.iter().enumerate() {
+        let mut verdict = FileVerdict {
+            index: fi,
+            judged: Vec::new(),
+            violations: Vec::new(),
+        };
+        if let Some(Ok(new)) = &file.new {
+            let rules = settings.rules_for(&file.rel);
+            for change in &changes[fi] {
+                let (kind, effective, effective_policy) = judged_kind(change, args.all, policy);
+                if kind == ChangeKind::Unchanged && !args.all {
+                    continue;
+                }
+                let function = &new.functions[change.new];
+                let before = change.old.and_then(|(ofi, oi)| {
+                    files[ofi].old.as_ref().map(|a| &a.functions[oi].metrics)
+                });
+                let v =
+                    check_function_change(&rules, effective_policy, effective, function, before);
+                verdict.judged.push((*change, v.is_empty()));
+                verdict.violations.extend(v);
+            }
+            let file_policy = if args.all {
+                ModifiedPolicy::Strict
+            } else {
+                policy
+            };
+            verdict.violations.extend(check_file_change(
+                &rules,
+                file_policy,
+                new,
+                file.old.as_ref(),
+            ));
+            verdict
+                .violations
+                .sort_by_key(|v| (v.line, v.column, v.metric));
+        }
+        verdicts.push(verdict);
+    }
+
+    let errors = files
+        .iter()
+        .filter(|f| matches!(f.new, Some(Err(_))))
+        .count();
+    let changed_functions: usize = verdicts.iter().map(|v| v.judged.len()).sum();
+    let violations: usize = verdicts.iter().map(|v| v.violations.len()).sum();
+    let summary = GateSummary {
+        files: files.len(),
+        changed_functions,
+        violations,
+        errors,
+    };
+    match args.format {
+        Format::Text => render_text(&files, &verdicts, &summary, args.verbose, out)?,
+        Format::Json => render_json(&files, &verdicts, &summary, out)?,
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if violations > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The kind a change is reported as, and the kind and policy it is judged
+/// by: `--all` judges every function as if it were new.
+fn judged_kind(
+    change: &FunctionChange,
+    all: bool,
+    policy: ModifiedPolicy,
+) -> (ChangeKind, ChangeKind, ModifiedPolicy) {
+    if all {
+        (change.kind, ChangeKind::Added, ModifiedPolicy::Strict)
+    } else {
+        (change.kind, change.kind, policy)
+    }
+}
+
+struct FileVerdict {
+    index: usize,
+    /// Judged functions and whether each passed.
+    judged: Vec<(FunctionChange, bool)>,
+    violations: Vec<Violation>,
+}
+
+struct GateSummary {
+    files: usize,
+    changed_functions: usize,
+    violations: usize,
+    errors: usize,
+}
+
+fn analyze_bytes(bytes: &[u8], options: MetricOptions) -> Result<FileAnalysis, String> {
+    let source = decode(bytes).map_err(|e| e.to_string())?;
+    analyze(&source, options).map_err(|e| e.to_string())
+}
+
+/// `path` relative to the work tree, with `/` separators.
+fn repo_relative(path: &Path, workdir: &Path) -> String {
+    let path = normalize(path);
+    let workdir = normalize(workdir);
+    path.strip_prefix(&workdir)
+        .unwrap_or(&path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Resolves `.` and `..` without touching the file system (the file may not
+/// exist in the work tree: only the index matters).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    // Symlinked temp dirs (macOS /var → /private/var) would break prefixes.
+    std::fs::canonicalize(&out).unwrap_or(out)
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+fn render_text(
+    files: &[GateFile],
+    verdicts: &[FileVerdict],
+    s: &GateSummary,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    for v in verdicts {
+        let file = &files[v.index];
+        if let Some(Err(message)) = &file.new {
+            writeln!(out, "{}: error: {message}", file.change.path)?;
+        }
+        for violation in &v.violations {
+            writeln!(
+                out,
+                "{}:{}: {}: {}",
+                file.change.path,
+                violation.line,
+                violation.function.as_deref().unwrap_or("<file>"),
+                violation.describe()
+            )?;
+        }
+    }
+    if verbose || s.violations > 0 || s.errors > 0 {
+        write!(
+            out,
+            "{} {}, {} changed {}, {} {}",
+            s.files,
+            plural(s.files, "file", "files"),
+            s.changed_functions,
+            plural(s.changed_functions, "function", "functions"),
+            s.violations,
+            plural(s.violations, "violation", "violations"),
+        )?;
+        if s.errors > 0 {
+            write!(
+                out,
+                ", {} {}",
+                s.errors,
+                plural(s.errors, "error", "errors")
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn render_json(
+    files: &[GateFile],
+    verdicts: &[FileVerdict],
+    s: &GateSummary,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut functions = Vec::new();
+    let mut violations = Vec::new();
+    let mut file_entries = Vec::new();
+    for v in verdicts {
+        let file = &files[v.index];
+        file_entries.push(json!({
+            "path": file.change.path,
+            "status": match (&file.change.old, &file.change.new) {
+                (None, _) => "added",
+                (_, None) => "deleted",
+                _ => "modified",
+            },
+            "error": match &file.new {
+                Some(Err(m)) => json!(m),
+                _ => json!(null),
+            },
+        }));
+        if let Some(Ok(new)) = &file.new {
+            for (change, passed) in &v.judged {
+                let f = &new.functions[change.new];
+                let before = change
+                    .old
+                    .and_then(|(ofi, oi)| files[ofi].old.as_ref().map(|a| &a.functions[oi]));
+                functions.push(json!({
+                    "path": file.change.path,
+                    "name": f.qualname,
+                    "line": f.line,
+                    "end_line": f.end_line,
+                    "change": change.kind.as_str(),
+                    "previous_name": before.map(|b| b.qualname.clone()),
+                    "before": before.map(|b| function_metrics_json(&b.metrics)),
+                    "after": function_metrics_json(&f.metrics),
+                    "verdict": if *passed { "pass" } else { "fail" },
+                }));
+            }
+        }
+        for violation in &v.violations {
+            let mut j = violation_json(violation);
+            if let Some(map) = j.as_object_mut() {
+                map.insert("path".into(), json!(file.change.path));
+                map.insert("change".into(), json!(violation.change.map(|c| c.as_str())));
+                map.insert("before".into(), json!(violation.before));
+            }
+            violations.push(j);
+        }
+    }
+    let report = json!({
+        "version": crate::report::JSON_VERSION,
+        "summary": {
+            "files": s.files,
+            "changed_functions": s.changed_functions,
+            "violations": s.violations,
+            "errors": s.errors,
+        },
+        "files": file_entries,
+        "functions": functions,
+        "violations": violations,
+    });
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)?;
+    Ok(())
+}
