@@ -1,47 +1,7 @@
 //! End-to-end tests of the `antipasta` binary: real files in temp directories,
 //! real processes, exit codes and output.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn antipasta(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_antipasta"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
-        .output()
-        .expect("running antipasta")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-const SIMPLE: &str = "def add(a, b):\n    return a + b\n";
-
-/// Cognitive 1+2+3+4+5 = 15 with no boolean operators; cyclomatic 6.
-const NESTED: &str = "\
-def deep(a, b, c, d, e):
-    if a:
-        if b:
-            if c:
-                if d:
-                    if e:
-                        return 1
-    return 0
-";
+use crate::common::*;
 
 #[test]
 fn clean_tree_exits_zero_with_summary() {

@@ -1,0 +1,137 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn antipasta(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("PRE_COMMIT_FROM_REF")
+        .env_remove("PRE_COMMIT_TO_REF")
+        .output()
+        .expect("running antipasta")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn write(dir: &Path, rel: &str, text: &str) {
+    write_bytes(dir, rel, text.as_bytes());
+}
+
+pub fn write_bytes(dir: &Path, rel: &str, bytes: &[u8]) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A temporary git repository driven by the git CLI (the product itself
+/// reads git only through gix).
+pub struct Repo {
+    pub dir: tempfile::TempDir,
+}
+
+impl Repo {
+    pub fn new() -> Repo {
+        let repo = Repo {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.git(&["config", "user.email", "dev@example.com"]);
+        repo.git(&["config", "user.name", "Dev"]);
+        repo.git(&["config", "commit.gpgsign", "false"]);
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn git_output(&self, args: &[&str]) -> Output {
+        git_in(self.path(), args)
+    }
+
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_output(args);
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        write(self.path(), rel, text);
+    }
+
+    pub fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    pub fn check(&self, args: &[&str]) -> Output {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        antipasta(self.path(), &all)
+    }
+}
+
+pub fn git_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", std::env::temp_dir())
+        .output()
+        .expect("running git")
+}
+
+/// Directory holding the built binaries, to put on PATH for hooks.
+pub fn bin_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_antipasta"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+pub const SIMPLE: &str = "def add(a, b):\n    return a + b\n";
+
+/// Cognitive 1+2+3+4+5 = 15 with no boolean operators; cyclomatic 6.
+pub const NESTED: &str = "\
+def deep(a, b, c, d, e):
+    if a:
+        if b:
+            if c:
+                if d:
+                    if e:
+                        return 1
+    return 0
+";
+
+/// Cognitive 22 (over the default 15), cyclomatic 9.
+pub const COMPLEX: &str = "\
+def deep(a, b, c, d, e):
+    if a:
+        if b:
+            if c:
+                if d:
+                    if e and a or b:
+                        return 1
+                    for x in a:
+                        return x
+    return 0
+";

@@ -1,0 +1,6 @@
+//! The one integration-test binary: real processes, real files, real git
+//! repositories in temp directories.
+
+mod common;
+mod gate;
+mod metrics;
