@@ -234,6 +234,20 @@ pub(super) fn parse_yaml(text: &str, path: &Path) -> Result<(Settings, Vec<Strin
             }
         }
     }
+    // The Python antipasta judges Halstead metrics per file (its per-function
+    // values are informational); keep its verdicts.
+    for rule in &mut settings.rules {
+        if matches!(
+            rule.metric,
+            MetricKind::HalsteadVolume
+                | MetricKind::HalsteadDifficulty
+                | MetricKind::HalsteadEffort
+                | MetricKind::HalsteadTime
+                | MetricKind::HalsteadBugs
+        ) {
+            rule.scope = super::Scope::File;
+        }
+    }
     Ok((settings, warnings))
 }
 
@@ -419,6 +433,17 @@ mod tests {
             .iter()
             .find(|r| r.metric == metric)
             .expect("rule present")
+    }
+
+    #[test]
+    fn halstead_rules_are_file_scoped_like_the_python_tool() {
+        let (s, _) = parse("defaults:\n  max_halstead_volume: 900\n");
+        let volume = rule(&s, MetricKind::HalsteadVolume);
+        assert_eq!((volume.threshold, volume.scope), (900.0, Scope::File));
+        assert_eq!(
+            rule(&s, MetricKind::CyclomaticComplexity).scope,
+            Scope::Function
+        );
     }
 
     /// What the Python antipasta's `config generate` writes, plus two rules.
