@@ -332,6 +332,16 @@ struct Scanner {
     error: bool,
 }
 
+/// What a string opening at a token start turns into on its line.
+enum StringStart {
+    /// A whole STRING token ending here.
+    Token(usize),
+    /// The string runs on into the next line.
+    Continues,
+    /// No string token matches (an unterminated `'...`).
+    NotAString,
+}
+
 /// How a `'`/`"` string body scanned on one line ends.
 enum QuotedEnd {
     Closed(usize),
@@ -360,20 +370,16 @@ impl Scanner {
                     QuotedEnd::BackslashNewline | QuotedEnd::Open => None,
                 }
             };
-            match end {
-                Some(end) => {
-                    tally.token(Tok::Str, open.start_row, row);
-                    self.open_string = None;
-                    pos = end;
+            let Some(end) = end else {
+                // A '...' string continues only over a backslash-newline.
+                if !open.triple && !s.ends_with(b"\\\n") {
+                    self.error = true;
                 }
-                None => {
-                    // A '...' string continues only over a backslash-newline.
-                    if !open.triple && !s.ends_with(b"\\\n") {
-                        self.error = true;
-                    }
-                    return;
-                }
-            }
+                return;
+            };
+            tally.token(Tok::Str, open.start_row, row);
+            self.open_string = None;
+            pos = end;
         } else if self.depth == 0 && !self.backslash {
             // A new statement: comment-only and empty lines skip the scanner.
             match s.first() {
@@ -392,110 +398,104 @@ impl Scanner {
             self.backslash = false;
         }
         while pos < s.len() {
-            let start = pos
-                + s[pos..]
-                    .iter()
-                    .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\x0c'))
-                    .count();
-            let Some(&c) = s.get(start) else {
-                break;
-            };
-            match c {
-                b'\\' => {
-                    if s.get(start + 1) == Some(&b'\n') {
-                        self.backslash = true;
-                        pos = start + 2;
-                    } else {
-                        self.error = true;
-                        return;
-                    }
-                }
-                b'#' => {
-                    let end = s.len() - usize::from(s.ends_with(b"\n"));
-                    tally.token(Tok::Comment, row, row);
-                    pos = end;
-                }
-                b'\n' => {
-                    tally.token(
-                        if self.depth > 0 {
-                            Tok::Nl
-                        } else {
-                            Tok::Newline
-                        },
-                        row,
-                        row,
-                    );
-                    pos = start + 1;
-                }
-                _ => {
-                    if let Some(quote_at) = string_quote_at(s, start) {
-                        let quote = s[quote_at];
-                        if s[quote_at..].starts_with(&[quote; 3]) {
-                            match triple_end(s, quote_at + 3, quote) {
-                                Some(end) => {
-                                    tally.token(Tok::Str, row, row);
-                                    pos = end;
-                                }
-                                None => {
-                                    self.open_string = Some(OpenString {
-                                        quote,
-                                        triple: true,
-                                        start_row: row,
-                                    });
-                                    return;
-                                }
-                            }
-                            continue;
-                        }
-                        match quoted_end(s, quote_at + 1, quote) {
-                            QuotedEnd::Closed(end) => {
-                                tally.token(Tok::Str, row, row);
-                                pos = end;
-                                continue;
-                            }
-                            QuotedEnd::BackslashNewline => {
-                                self.open_string = Some(OpenString {
-                                    quote,
-                                    triple: false,
-                                    start_row: row,
-                                });
-                                return;
-                            }
-                            // Not a string token: the prefix letters are a name.
-                            QuotedEnd::Open => {}
-                        }
-                    }
-                    if let Some(end) = number_end(s, start) {
-                        tally.token(Tok::Other, row, row);
-                        pos = end;
-                    } else if let Some(len) = operator_len(&s[start..]) {
-                        let kind = match c {
-                            b'(' | b'[' | b'{' => {
-                                self.depth += 1;
-                                Tok::Other
-                            }
-                            b')' | b']' | b'}' => {
-                                self.depth -= 1;
-                                Tok::Other
-                            }
-                            b':' if len == 1 => Tok::Colon,
-                            b';' => Tok::Semicolon,
-                            _ => Tok::Other,
-                        };
-                        tally.token(kind, row, row);
-                        pos = start + len;
-                    } else {
-                        let end = word_end(line, start);
-                        if end == start {
-                            self.error = true;
-                            return;
-                        }
-                        tally.token(Tok::Other, row, row);
-                        pos = end;
-                    }
-                }
+            match self.next_token(line, pos, tally) {
+                Some(next) => pos = next,
+                None => return,
             }
         }
+    }
+
+    /// Scans the whitespace and the one token at `pos`, in the order of the
+    /// tokenizer's alternation. Returns where scanning goes on, or `None` when
+    /// the rest of the line is an open string or an ERRORTOKEN stopped it.
+    fn next_token(&mut self, line: &str, pos: usize, tally: &mut Tally) -> Option<usize> {
+        let s = line.as_bytes();
+        let row = self.row;
+        let start = pos
+            + s[pos..]
+                .iter()
+                .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\x0c'))
+                .count();
+        match s.get(start) {
+            // End of the buffer (`\Z`): an empty match.
+            None => return Some(start),
+            Some(b'\\') if s.get(start + 1) == Some(&b'\n') => {
+                self.backslash = true;
+                return Some(start + 2);
+            }
+            Some(b'#') => {
+                tally.token(Tok::Comment, row, row);
+                return Some(s.len() - usize::from(s.ends_with(b"\n")));
+            }
+            Some(b'\n') => {
+                let kind = if self.depth > 0 {
+                    Tok::Nl
+                } else {
+                    Tok::Newline
+                };
+                tally.token(kind, row, row);
+                return Some(start + 1);
+            }
+            _ => {}
+        }
+        if let Some(quote_at) = string_quote_at(s, start) {
+            let quote = s[quote_at];
+            let triple = s[quote_at..].starts_with(&[quote; 3]);
+            let scan = if triple {
+                triple_end(s, quote_at + 3, quote)
+                    .map_or(StringStart::Continues, StringStart::Token)
+            } else {
+                match quoted_end(s, quote_at + 1, quote) {
+                    QuotedEnd::Closed(end) => StringStart::Token(end),
+                    QuotedEnd::BackslashNewline => StringStart::Continues,
+                    // Not a string token: the prefix letters are a name.
+                    QuotedEnd::Open => StringStart::NotAString,
+                }
+            };
+            match scan {
+                StringStart::Token(end) => {
+                    tally.token(Tok::Str, row, row);
+                    return Some(end);
+                }
+                StringStart::Continues => {
+                    self.open_string = Some(OpenString {
+                        quote,
+                        triple,
+                        start_row: row,
+                    });
+                    return None;
+                }
+                StringStart::NotAString => {}
+            }
+        }
+        if let Some(end) = number_end(s, start) {
+            tally.token(Tok::Other, row, row);
+            return Some(end);
+        }
+        if let Some(len) = operator_len(&s[start..]) {
+            let kind = match s[start] {
+                b'(' | b'[' | b'{' => {
+                    self.depth += 1;
+                    Tok::Other
+                }
+                b')' | b']' | b'}' => {
+                    self.depth -= 1;
+                    Tok::Other
+                }
+                b':' if len == 1 => Tok::Colon,
+                b';' => Tok::Semicolon,
+                _ => Tok::Other,
+            };
+            tally.token(kind, row, row);
+            return Some(start + len);
+        }
+        let end = word_end(line, start);
+        if end == start {
+            self.error = true;
+            return None;
+        }
+        tally.token(Tok::Other, row, row);
+        Some(end)
     }
 }
 
