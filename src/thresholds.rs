@@ -66,7 +66,7 @@ pub(crate) fn check_thresholds(rules: &[Rule], analysis: &FileAnalysis) -> Vec<V
         match rule.scope {
             Scope::File => {
                 if let Some(value) = analysis.file.value(rule.metric) {
-                    if !rule.comparison.passes(value, rule.threshold) {
+                    if !rule.passes(value) {
                         out.push(violation(rule, value, 1, 1, None));
                     }
                 }
@@ -74,7 +74,7 @@ pub(crate) fn check_thresholds(rules: &[Rule], analysis: &FileAnalysis) -> Vec<V
             Scope::Function => {
                 for f in analysis.functions.iter().filter(|f| !f.ignored) {
                     if let Some(value) = f.metrics.value(rule.metric) {
-                        if !rule.comparison.passes(value, rule.threshold) {
+                        if !rule.passes(value) {
                             out.push(violation(rule, value, f.line, f.column, Some(&f.qualname)));
                         }
                     }
@@ -127,7 +127,7 @@ pub(crate) fn gate_value(
     before: Option<f64>,
     after: f64,
 ) -> bool {
-    if rule.comparison.passes(after, rule.threshold) {
+    if rule.passes(after) {
         return true;
     }
     match (change, policy, before) {

@@ -209,7 +209,7 @@ mod tests {
 
     use super::super::ModifiedPolicy;
     use super::*;
-    use crate::config::ConfigError;
+    use crate::config::diagnostic::ConfigError;
     use crate::metrics::MetricKind;
 
     fn write(path: &Path, text: &str) {

@@ -52,13 +52,13 @@ pub(crate) struct Halstead {
 
 impl Halstead {
     /// h1 + h2.
-    pub(crate) fn vocabulary(&self) -> f64 {
-        f64::from(self.h1) + f64::from(self.h2)
+    pub(crate) fn vocabulary(&self) -> u64 {
+        u64::from(self.h1) + u64::from(self.h2)
     }
 
     /// N1 + N2.
-    pub(crate) fn length(&self) -> f64 {
-        f64::from(self.n1) + f64::from(self.n2)
+    pub(crate) fn length(&self) -> u64 {
+        u64::from(self.n1) + u64::from(self.n2)
     }
 
     /// h1·log2(h1) + h2·log2(h2), 0 unless both are non-zero.
@@ -73,12 +73,11 @@ impl Halstead {
 
     /// N · log2(h), 0 for an empty vocabulary.
     pub(crate) fn volume(&self) -> f64 {
-        let vocabulary = u64::from(self.h1) + u64::from(self.h2);
+        let vocabulary = self.vocabulary();
         if vocabulary == 0 {
             return 0.0;
         }
-        let length = u64::from(self.n1) + u64::from(self.n2);
-        length as f64 * log2(vocabulary as f64)
+        self.length() as f64 * log2(vocabulary as f64)
     }
 
     /// (h1 · N2) / (2 · h2), the integer products taken first; 0 when h2 = 0.
@@ -540,8 +539,8 @@ mod tests {
             n1: 6,
             n2: 11,
         };
-        assert_eq!(total.vocabulary(), 12.0);
-        assert_eq!(total.length(), 17.0);
+        assert_eq!(total.vocabulary(), 12);
+        assert_eq!(total.length(), 17);
         assert_eq!(total.calculated_length(), 31.26112492884004);
         assert_eq!(total.volume(), 60.94436251225966);
         assert_eq!(total.difficulty(), 3.9285714285714284);
