@@ -8,9 +8,10 @@
 //! in one file (conditional definitions) keep distinct, stable `occurrence`
 //! numbers in source order.
 //!
-//! Each function also carries two hashes of its normalised AST (positions,
-//! comments and formatting do not count): `ast_hash` over the whole definition
-//! and `body_hash` over everything but its name, which is what a rename keeps.
+//! [`function_hashes`] gives two hashes of a function's normalised AST
+//! (positions, comments and formatting do not count): one over the whole
+//! definition and one over everything but its name, which is what a rename
+//! keeps. Only the staged gate needs them, so they are computed on demand.
 //! No I/O here.
 
 use std::collections::HashMap;
@@ -48,8 +49,6 @@ pub(crate) struct FunctionDef<'a> {
     /// Qualified name of the enclosing classes only, as complexipy names
     /// reported functions (`A::B::m`); `None` when inside another function.
     pub class_path: Option<Vec<String>>,
-    pub ast_hash: u64,
-    pub body_hash: u64,
 }
 
 /// Lists every function definition of a module in source order.
@@ -159,7 +158,6 @@ fn function_entry<'a>(
     scope: &Scope,
 ) -> FunctionDef<'a> {
     let range = def.range();
-    let body = body_hash(def);
     let def_offset = def_keyword_offset(def, source);
     let start_byte = range.start().to_u32();
     FunctionDef {
@@ -173,8 +171,6 @@ fn function_entry<'a>(
         is_method: scope.in_class,
         parent: scope.parent,
         class_path: scope.class_path.clone(),
-        ast_hash: ast_hash(def, body),
-        body_hash: body,
     }
 }
 
@@ -189,6 +185,12 @@ fn def_keyword_offset(def: &StmtFunctionDef, source: &SourceText) -> u32 {
     }
     // `i` now points just past "def"; the keyword starts three bytes earlier.
     i.saturating_sub(3) as u32
+}
+
+/// `(ast_hash, body_hash)`: the whole definition, and everything but the name.
+pub(crate) fn function_hashes(def: &StmtFunctionDef) -> (u64, u64) {
+    let body = body_hash(def);
+    (ast_hash(def, body), body)
 }
 
 fn body_hash(def: &StmtFunctionDef) -> u64 {
@@ -302,7 +304,7 @@ class A:
             let source = SourceText::from_text(src);
             let parsed = parse(&source).unwrap();
             let f = &index_functions(&parsed.syntax().body, &source)[0];
-            (f.ast_hash, f.body_hash)
+            function_hashes(f.def)
         };
         assert_eq!(hashes(a), hashes(b));
         assert_ne!(hashes(a).0, hashes(c).0, "renaming changes the full hash");

@@ -36,7 +36,7 @@
 //! Known difference from radon: ruff decodes a lone surrogate escape (`'\ud800'`) to
 //! U+FFFD, so string constants that differ only in such escapes count as one operand
 //! here and as several in radon (one function in the CPython 3.11 stdlib).
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Number, Stmt, StmtFunctionDef};
@@ -163,8 +163,8 @@ type Operand<'a> = (Option<&'a str>, Value<'a>);
 struct Counter<'a> {
     /// Bare name of the def whose body is being walked; `None` at module/class level.
     context: Option<&'a str>,
-    operators: HashSet<Operator>,
-    operands: HashSet<Operand<'a>>,
+    operators: FxHashSet<Operator>,
+    operands: FxHashSet<Operand<'a>>,
     n1: u64,
     n2: u64,
 }
@@ -173,8 +173,8 @@ impl<'a> Counter<'a> {
     fn new(context: Option<&'a str>) -> Self {
         Counter {
             context,
-            operators: HashSet::new(),
-            operands: HashSet::new(),
+            operators: FxHashSet::default(),
+            operands: FxHashSet::default(),
             n1: 0,
             n2: 0,
         }

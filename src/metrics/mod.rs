@@ -12,7 +12,7 @@ pub(crate) mod structure;
 
 use ruff_python_ast::Stmt;
 
-use crate::functions::index_functions;
+use crate::functions::{function_hashes, index_functions};
 use crate::parse::{parse, SyntaxError};
 use crate::source::SourceText;
 use halstead::Halstead;
@@ -23,12 +23,16 @@ use raw::{RawError, RawMetrics};
 pub(crate) struct MetricOptions {
     /// radon mi's default: multi-line strings count as comments.
     pub mi_multi_as_comments: bool,
+    /// Compute each function's normalised-AST hashes (the staged gate's
+    /// function diff needs them; a plain metrics run does not).
+    pub function_hashes: bool,
 }
 
 impl Default for MetricOptions {
     fn default() -> Self {
         MetricOptions {
             mi_multi_as_comments: true,
+            function_hashes: true,
         }
     }
 }
@@ -84,6 +88,8 @@ pub(crate) struct FunctionReport {
     /// complexipy's name (`A::B::m`) for functions it reports; `None` for
     /// functions nested in functions.
     pub class_path: Option<Vec<String>>,
+    /// Normalised-AST hashes of the whole definition and of everything but
+    /// its name; 0 unless [`MetricOptions::function_hashes`] asked for them.
     pub ast_hash: u64,
     pub body_hash: u64,
     /// An ignore marker (`# antipasta: ignore`, or complexipy's) exempts the
@@ -152,6 +158,11 @@ pub(crate) fn analyze(
                 parameters: structure::parameter_count(&f.def.parameters),
                 nesting: structure::nesting_depth(&f.def.body),
             };
+            let (ast_hash, body_hash) = if options.function_hashes {
+                function_hashes(f.def)
+            } else {
+                (0, 0)
+            };
             let ignored = cognitive::is_ignored(&source.text, parsed.tokens(), f.def);
             if f.class_path.is_some() && !ignored {
                 cognitive_total += metrics.cognitive;
@@ -166,8 +177,8 @@ pub(crate) fn analyze(
                 is_method: f.is_method,
                 nested: f.parent.is_some(),
                 class_path: f.class_path.clone(),
-                ast_hash: f.ast_hash,
-                body_hash: f.body_hash,
+                ast_hash,
+                body_hash,
                 ignored,
                 metrics,
             }

@@ -107,6 +107,7 @@ pub(super) fn check(
     }
     let options = MetricOptions {
         mi_multi_as_comments: settings.mi_multi_as_comments,
+        function_hashes: true,
     };
     let analysed = parallel_map(&blobs, |(old, new)| {
         (

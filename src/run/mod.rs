@@ -66,6 +66,7 @@ fn metrics(
 
     let options = MetricOptions {
         mi_multi_as_comments: settings.mi_multi_as_comments,
+        function_hashes: false,
     };
     let mut results: Vec<FileResult> =
         parallel_map(&files, |file| analyze_file(file, &settings, options))?;
