@@ -59,6 +59,8 @@ pub(crate) const DEFAULT_LIMIT_BYTES: u64 = 256 * 1024 * 1024;
 const LOCK_WAIT: Duration = Duration::from_millis(200);
 /// Access stamps are refreshed when older than this (minutes).
 const TOUCH_EVERY_MINUTES: u32 = 60;
+/// A journal larger than this is flushed into tables at the end of a run.
+const JOURNAL_FLUSH_BYTES: u64 = 1024 * 1024;
 /// How many runs `cache stats` remembers.
 const RUNS_KEPT: usize = 20;
 
@@ -431,7 +433,13 @@ impl Cache {
             return;
         }
         let _ = self.record_run();
-        if self.writes.load(Ordering::Relaxed) > 0 {
+        // Small writes (run stats, access stamps) pile up in the journal,
+        // which every open replays: turn them into tables now and then.
+        let journal_big = self
+            .db
+            .journal_disk_space()
+            .is_ok_and(|size| size > JOURNAL_FLUSH_BYTES);
+        if self.writes.load(Ordering::Relaxed) > 0 || journal_big {
             let _ = self.values.rotate_memtable_and_wait();
             let _ = self.access.rotate_memtable_and_wait();
             let _ = self.meta.rotate_memtable_and_wait();
