@@ -22,6 +22,9 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub cache: CacheArgs,
+
     /// With no command: `check` (so a bare `git antipasta` checks the staged changes).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -43,6 +46,65 @@ pub(crate) enum Command {
     /// Write, check, show or migrate the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Inspect and maintain the analysis cache.
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+/// Where the analysis cache lives and how large it may grow.
+#[derive(Debug, Default, Args)]
+pub(crate) struct CacheArgs {
+    /// Keep the analysis cache here (default: `antipasta-cache` in the git
+    /// directory, else ~/.cache/antipasta; also `ANTIPASTA_CACHE_DIR`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the analysis cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    /// Size limit of the cache, e.g. `256MB`, `1G` (default 256MB; also
+    /// `ANTIPASTA_CACHE_SIZE`). Least recently used entries are evicted.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    pub cache_size: Option<u64>,
+}
+
+/// `1234`, `64k`, `256MB`, `1G` (powers of 1024) → bytes.
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').unwrap_or(&t);
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let scale: u64 = match unit.trim() {
+        "" => 1,
+        "k" | "ki" => 1 << 10,
+        "m" | "mi" => 1 << 20,
+        "g" | "gi" => 1 << 30,
+        _ => return Err(format!("invalid size `{text}`: use e.g. 256MB or 1G")),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| format!("invalid size `{text}`: use e.g. 256MB or 1G"))
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CacheCommand {
+    /// Entries, bytes on disk and the hit rate of the recent runs.
+    Stats,
+    /// Remove every entry.
+    Clear,
+    /// Remove entries of other antipasta versions, enforce the size limit, compact.
+    Gc,
+    /// Read every record; report and remove the bad ones (exit 1 if any).
+    Verify,
+    /// Write the cache's entries to FILE (to hand a warm cache to CI).
+    Export { file: PathBuf },
+    /// Check FILE completely (versions, checksums, every record), then add its entries.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Args)]
@@ -145,4 +207,20 @@ pub(crate) enum ConfigCommand {
         /// The YAML file to convert (default: .antipasta.yaml in the current directory).
         path: Option<PathBuf>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn cache_sizes() {
+        assert_eq!(parse_size("1234"), Ok(1234));
+        assert_eq!(parse_size("64k"), Ok(64 << 10));
+        assert_eq!(parse_size("256MB"), Ok(256 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("").is_err());
+    }
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+pub(crate) mod cache;
 pub(crate) mod cli;
 pub(crate) mod config;
 pub(crate) mod diff;

@@ -441,7 +441,6 @@ impl Settings {
 
     /// A hash of the options that change metric values (not thresholds), for
     /// cache keys: two settings with equal fingerprints give equal metrics.
-    #[allow(dead_code)] // the cache key (issue 4) is its first user
     pub(crate) fn fingerprint(&self) -> u64 {
         // Bump the tag when an option is added, so old cache entries miss.
         let mut bytes = b"antipasta-metric-options-v1".to_vec();

@@ -42,7 +42,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Number, Stmt, StmtFunctionDef};
 
 /// Distinct and total operators/operands; every derived value is a method.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Halstead {
     pub h1: u32,
     pub h2: u32,

@@ -11,6 +11,7 @@ pub(crate) mod raw;
 pub(crate) mod structure;
 
 use ruff_python_ast::Stmt;
+use serde::{Deserialize, Serialize};
 
 use crate::functions::{function_hashes, index_functions};
 use crate::parse::{parse, SyntaxError};
@@ -38,7 +39,7 @@ impl Default for MetricOptions {
 }
 
 /// Every metric of one function.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct FunctionMetrics {
     pub cyclomatic: u32,
     pub cognitive: u32,
@@ -75,7 +76,7 @@ fn halstead_value(h: &Halstead, kind: MetricKind) -> Option<f64> {
 }
 
 /// One function of a file with its identity and metrics.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct FunctionReport {
     pub qualname: String,
     pub occurrence: u32,
@@ -99,7 +100,7 @@ pub(crate) struct FunctionReport {
 }
 
 /// File-level metrics.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct FileMetrics {
     /// radon raw counts, or why radon's tokenizer rejects the file.
     pub raw: Result<RawMetrics, RawError>,
@@ -132,7 +133,7 @@ impl FileMetrics {
 }
 
 /// Everything antipasta knows about one file's content.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct FileAnalysis {
     pub file: FileMetrics,
     pub functions: Vec<FunctionReport>,

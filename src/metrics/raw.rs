@@ -46,7 +46,7 @@
 //! values; none has a default limit.
 
 /// Line counts of one file, named as radon names them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct RawMetrics {
     pub loc: u32,
     pub lloc: u32,
@@ -58,7 +58,7 @@ pub(crate) struct RawMetrics {
 }
 
 /// radon's raw pass failed: "SyntaxError at line: N" (1-based).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct RawError {
     pub line: u32,
 }

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use serde_json::json;
 
+use crate::cache::{self, CacheOptions, Content, ContentId};
 use crate::cli::GateArgs;
 use crate::config::{self, ModifiedPolicy};
 use crate::diff::{diff_functions, ChangeKind, FilePair, FunctionChange};
@@ -39,6 +40,7 @@ pub(super) fn check(
     explicit_config: Option<&Path>,
     args: GateArgs,
     range: Option<String>,
+    cache_options: &CacheOptions,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let repo = git::open(cwd)?;
@@ -93,28 +95,40 @@ pub(super) fn check(
 
     // Blobs are read here, on one thread (a gix Repository is not Sync);
     // analysis fans out.
+    // A blob already in the cache is not even read.
+    let cache = (!files.is_empty())
+        .then(|| cache::open_for_repo(&repo, cache_options, settings.fingerprint()))
+        .flatten();
+    let load = |id: Option<gix::ObjectId>, path: &str| {
+        id.map(|id| {
+            Content::load(cache.as_ref(), ContentId::Blob(id), || {
+                git::read_blob(&repo, id, path)
+            })
+        })
+        .transpose()
+    };
     let mut blobs = Vec::with_capacity(files.len());
     for (change, _) in &files {
-        let old = match change.old {
-            Some(id) => Some(git::read_blob(&repo, id, &change.path)?),
-            None => None,
-        };
-        let new = match change.new {
-            Some(id) => Some(git::read_blob(&repo, id, &change.path)?),
-            None => None,
-        };
-        blobs.push((old, new));
+        blobs.push((
+            load(change.old, &change.path)?,
+            load(change.new, &change.path)?,
+        ));
     }
     let options = MetricOptions {
         mi_multi_as_comments: settings.mi_multi_as_comments,
         function_hashes: true,
     };
+    let measure = |bytes: &[u8]| analyze_bytes(bytes, options);
     let analysed = parallel_map(&blobs, |(old, new)| {
         (
-            old.as_deref().and_then(|b| analyze_bytes(b, options).ok()),
-            new.as_deref().map(|b| analyze_bytes(b, options)),
+            old.as_ref()
+                .and_then(|c| c.outcome(cache.as_ref(), measure).ok()),
+            new.as_ref().map(|c| c.outcome(cache.as_ref(), measure)),
         )
     })?;
+    if let Some(cache) = cache {
+        cache.finish();
+    }
     let files: Vec<GateFile> = files
         .into_iter()
         .zip(analysed)

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 mod gate;
 
+use crate::cache::{CacheOptions, WorktreeCache};
 use crate::cli::{CheckArgs, Cli, Command, ConfigCommand, MetricsArgs};
 use crate::config::{self, Settings};
 use crate::metrics::{analyze, MetricOptions};
@@ -31,10 +32,12 @@ const ANALYSIS_STACK_BYTES: usize = 64 * 1024 * 1024;
 pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let config = cli.config.as_deref();
+    let cache = CacheOptions::from_args(&cli.cache)?;
     match cli.command.unwrap_or(Command::Check(CheckArgs::default())) {
-        Command::Check(args) => gate::check(&cwd, config, args.gate, None, out),
-        Command::Diff(args) => gate::check(&cwd, config, args.gate, Some(args.range), out),
-        Command::Metrics(args) => metrics(&cwd, config, args, out),
+        Command::Check(args) => gate::check(&cwd, config, args.gate, None, &cache, out),
+        Command::Diff(args) => gate::check(&cwd, config, args.gate, Some(args.range), &cache, out),
+        Command::Metrics(args) => metrics(&cwd, config, args, &cache, out),
+        Command::Cache(cmd) => crate::cache::admin::run(&cwd, &cache, cmd, out),
         Command::Hook(cmd) => crate::hook::run(&cwd, cmd, out),
         Command::Config(cmd) => config_command(&cwd, config, cmd, out),
     }
@@ -44,6 +47,7 @@ fn metrics(
     cwd: &Path,
     explicit_config: Option<&Path>,
     args: MetricsArgs,
+    cache: &CacheOptions,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let loaded = config::load(cwd, explicit_config)?;
@@ -68,8 +72,15 @@ fn metrics(
         mi_multi_as_comments: settings.mi_multi_as_comments,
         function_hashes: false,
     };
-    let mut results: Vec<FileResult> =
-        parallel_map(&files, |file| analyze_file(file, &settings, options))?;
+    let cache = (!files.is_empty())
+        .then(|| WorktreeCache::open(cwd, cache, settings.fingerprint()))
+        .flatten();
+    let mut results: Vec<FileResult> = parallel_map(&files, |file| {
+        analyze_file(file, &settings, options, cache.as_ref())
+    })?;
+    if let Some(cache) = cache {
+        cache.cache.finish();
+    }
     results.sort_by(|a, b| a.path.cmp(&b.path));
 
     let color = args.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stdout());
@@ -217,11 +228,22 @@ fn slash_path(path: &Path) -> String {
     s.to_owned()
 }
 
-fn analyze_file(file: &InputFile, settings: &Settings, options: MetricOptions) -> FileResult {
-    let outcome = std::fs::read(&file.path)
-        .map_err(|e| format!("cannot read file: {e}"))
-        .and_then(|bytes| decode(&bytes).map_err(|e| e.to_string()))
-        .and_then(|source| analyze(&source, options).map_err(|e| e.to_string()));
+fn analyze_file(
+    file: &InputFile,
+    settings: &Settings,
+    options: MetricOptions,
+    cache: Option<&WorktreeCache>,
+) -> FileResult {
+    let measure = |bytes: &[u8]| {
+        decode(bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|source| analyze(&source, options).map_err(|e| e.to_string()))
+    };
+    let outcome = match cache {
+        Some(cache) => cache.outcome(&file.path, measure),
+        None => std::fs::read(&file.path).map(|bytes| measure(&bytes)),
+    }
+    .unwrap_or_else(|e| Err(format!("cannot read file: {e}")));
     let violations = match &outcome {
         Ok(analysis) => check_thresholds(&settings.rules_for(&file.rel), analysis),
         Err(_) => Vec::new(),

@@ -1,0 +1,814 @@
+//! The analysis cache: an fjall (LSM-tree) store of finished file analyses,
+//! keyed by content, shared by `check`, `diff` and `metrics`.
+//!
+//! Key = engine id (crate version + [`FORMAT`]) + the metric-options
+//! fingerprint (never the thresholds: changing a limit invalidates nothing) +
+//! a [`ContentId`] (a git blob id, or an xxh3-128 of bytes). Value = one
+//! record: a record version byte, an xxh3-64 checksum over key and payload,
+//! and the file's outcome (its whole [`FileAnalysis`], or its per-file error
+//! message) encoded with postcard. A record that fails any check is a miss
+//! and a warning, never an error, and is removed.
+//!
+//! Where: `<git common dir>/antipasta-cache` inside a repository (linked
+//! worktrees share it), else `$XDG_CACHE_HOME/antipasta` or
+//! `~/.cache/antipasta`; `--cache-dir` / `ANTIPASTA_CACHE_DIR` override it and
+//! `--no-cache` turns it off. The store lives in `store-v<SCHEMA>` below that
+//! directory; a schema change starts a fresh store and deletes the old one.
+//!
+//! Safety. fjall holds an exclusive lock on the store: a second process waits
+//! about 200 ms, then runs uncached with a one-line notice. Values are only
+//! written once an analysis is complete, fjall's journal is checksummed and
+//! every record carries its own checksum bound to its key, so `kill -9` at
+//! any point leaves either the old state or a detected bad record, never a
+//! wrong answer. A store fjall cannot open, or that fails a read, is moved
+//! aside (`store-v<SCHEMA>.corrupt`) and rebuilt, with a warning.
+//!
+//! Size. Each entry has an access stamp (minutes, refreshed at most hourly so
+//! warm runs write almost nothing); when the store grows past its limit
+//! (default 256 MB) the least recently used entries are evicted down to 80 %.
+//!
+//! The cache's notices go straight to stderr: they must never mix into a
+//! report on stdout, and a cache problem never changes a run's result.
+
+pub(crate) mod admin;
+pub(crate) mod content;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use fjall::{Database, Keyspace, KeyspaceCreateOptions};
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::FileAnalysis;
+pub(crate) use content::{ContentId, WorktreeIndex};
+
+/// Bump when the encoding of values or keys changes without a crate release
+/// (new fields in [`FileAnalysis`], a new metric): old entries then miss.
+const FORMAT: u32 = 1;
+/// Bump when the store's layout (keyspaces, meta records) changes: a fresh
+/// store is started and the old one deleted.
+const SCHEMA: u32 = 1;
+/// The first byte of every value record.
+const RECORD_VERSION: u8 = 1;
+/// Default size limit of the store on disk.
+pub(crate) const DEFAULT_LIMIT_BYTES: u64 = 256 * 1024 * 1024;
+/// How long to wait for a store held by another process.
+const LOCK_WAIT: Duration = Duration::from_millis(200);
+/// Access stamps are refreshed when older than this (minutes).
+const TOUCH_EVERY_MINUTES: u32 = 60;
+/// A journal larger than this is flushed into tables at the end of a run.
+const JOURNAL_FLUSH_BYTES: u64 = 1024 * 1024;
+/// How many runs `cache stats` remembers.
+const RUNS_KEPT: usize = 20;
+
+/// What a cached file analysis holds: the analysis, or why the content
+/// cannot be analysed (undecodable, syntax error).
+pub(crate) type Outcome = Result<FileAnalysis, String>;
+
+/// Cache settings from the command line and the environment.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CacheOptions {
+    pub disabled: bool,
+    pub dir: Option<PathBuf>,
+    /// `None`: [`DEFAULT_LIMIT_BYTES`].
+    pub limit_bytes: Option<u64>,
+}
+
+impl CacheOptions {
+    pub(crate) fn limit(&self) -> u64 {
+        self.limit_bytes.unwrap_or(DEFAULT_LIMIT_BYTES)
+    }
+}
+
+/// The cache directory for a run in `repo` (or outside any repository);
+/// `None` when caching is off or no location is known.
+pub(crate) fn location(options: &CacheOptions, repo: Option<&gix::Repository>) -> Option<PathBuf> {
+    if options.disabled {
+        return None;
+    }
+    if let Some(dir) = &options.dir {
+        return Some(dir.clone());
+    }
+    if let Some(dir) = std::env::var_os("ANTIPASTA_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(repo) = repo {
+        return Some(repo.common_dir().join("antipasta-cache"));
+    }
+    user_cache_dir()
+}
+
+/// `$XDG_CACHE_HOME/antipasta`, else `~/.cache/antipasta`.
+fn user_cache_dir() -> Option<PathBuf> {
+    if let Some(xdg) = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from) {
+        if xdg.is_absolute() {
+            return Some(xdg.join("antipasta"));
+        }
+    }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    Some(PathBuf::from(home).join(".cache").join("antipasta"))
+}
+
+/// Prints a cache notice on stderr (see the module docs for why here).
+fn notice(message: &str) {
+    eprintln!("antipasta: warning: cache: {message}");
+}
+
+/// An open store for one run.
+pub(crate) struct Cache {
+    db: Database,
+    values: Keyspace,
+    access: Keyspace,
+    meta: Keyspace,
+    dir: PathBuf,
+    prefix: [u8; 16],
+    now_minutes: u32,
+    limit: u64,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    writes: AtomicU64,
+    bad_records: AtomicU64,
+    /// A read failed inside fjall: stop using the store, move it aside at the end.
+    broken: AtomicBool,
+}
+
+/// The engine id: results of one engine version are never served to another.
+fn engine_id() -> u64 {
+    let tag = format!(
+        "antipasta {} cache-format {FORMAT}",
+        env!("CARGO_PKG_VERSION")
+    );
+    twox_hash::XxHash3_64::oneshot(tag.as_bytes())
+}
+
+fn key_prefix(fingerprint: u64) -> [u8; 16] {
+    let mut prefix = [0u8; 16];
+    prefix[..8].copy_from_slice(&engine_id().to_be_bytes());
+    prefix[8..].copy_from_slice(&fingerprint.to_be_bytes());
+    prefix
+}
+
+fn now_minutes() -> u32 {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    u32::try_from(secs / 60).unwrap_or(u32::MAX)
+}
+
+fn store_path(dir: &Path) -> PathBuf {
+    dir.join(format!("store-v{SCHEMA}"))
+}
+
+fn corrupt_path(dir: &Path) -> PathBuf {
+    dir.join(format!("store-v{SCHEMA}.corrupt"))
+}
+
+/// Why a store could not be opened.
+enum OpenFailure {
+    /// Another process holds it.
+    Locked,
+    /// It cannot be used right now (permissions, a full disk): skip it.
+    Unavailable(String),
+    /// Its files are damaged or from an unknown format: move it aside.
+    Corrupt(String),
+}
+
+fn open_database(store: &Path) -> Result<Database, OpenFailure> {
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        // fjall already retries a held lock for ~200 ms when recovering an
+        // existing store; creating a new one fails at once, hence this loop.
+        let opened = catch_unwind(|| {
+            Database::builder(store)
+                .worker_threads(1)
+                .cache_size(8 * 1024 * 1024)
+                .open()
+        });
+        match opened {
+            Ok(Ok(db)) => return Ok(db),
+            Ok(Err(fjall::Error::Locked)) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok(Err(fjall::Error::Locked)) => return Err(OpenFailure::Locked),
+            Ok(Err(fjall::Error::Io(e)))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied
+                        | std::io::ErrorKind::ReadOnlyFilesystem
+                        | std::io::ErrorKind::StorageFull
+                ) =>
+            {
+                return Err(OpenFailure::Unavailable(e.to_string()))
+            }
+            Ok(Err(e)) => return Err(OpenFailure::Corrupt(e.to_string())),
+            Err(_) => return Err(OpenFailure::Corrupt("opening it panicked".to_owned())),
+        }
+    }
+}
+
+fn keyspaces(db: &Database) -> fjall::Result<(Keyspace, Keyspace, Keyspace)> {
+    Ok((
+        db.keyspace("values", KeyspaceCreateOptions::default)?,
+        db.keyspace("access", KeyspaceCreateOptions::default)?,
+        db.keyspace("meta", KeyspaceCreateOptions::default)?,
+    ))
+}
+
+/// Moves a damaged store out of the way (replacing an older damaged one).
+fn move_aside(dir: &Path) -> std::io::Result<PathBuf> {
+    let aside = corrupt_path(dir);
+    if aside.exists() {
+        std::fs::remove_dir_all(&aside)?;
+    }
+    std::fs::rename(store_path(dir), &aside)?;
+    Ok(aside)
+}
+
+/// Deletes stores of other schemas (only called when starting a new one).
+fn remove_old_schemas(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let current = format!("store-v{SCHEMA}");
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("store-v") && name != current && !name.ends_with(".corrupt") {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+impl Cache {
+    /// Opens the store in `dir` for a run with these metric options; `None`
+    /// (after a notice) when it cannot be used. Never an error.
+    pub(crate) fn open(dir: &Path, fingerprint: u64, options: &CacheOptions) -> Option<Cache> {
+        match Cache::open_raw(dir, fingerprint, options.limit()) {
+            Ok(cache) => Some(cache),
+            Err(OpenFailure::Locked) => {
+                notice("the cache is in use by another antipasta process; running without it");
+                None
+            }
+            Err(OpenFailure::Unavailable(why)) => {
+                notice(&format!(
+                    "cannot use {} ({why}); running without it",
+                    dir.display()
+                ));
+                None
+            }
+            Err(OpenFailure::Corrupt(why)) => {
+                let moved = move_aside(dir);
+                match &moved {
+                    Ok(aside) => notice(&format!(
+                        "the cache store is damaged ({why}); moved it to {} and starting a new one",
+                        aside.display()
+                    )),
+                    Err(e) => notice(&format!(
+                        "the cache store is damaged ({why}) and cannot be moved aside ({e}); \
+                         running without it"
+                    )),
+                }
+                moved.ok()?;
+                match Cache::open_raw(dir, fingerprint, options.limit()) {
+                    Ok(cache) => Some(cache),
+                    Err(_) => {
+                        notice("cannot start a new cache store; running without it");
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn open_raw(dir: &Path, fingerprint: u64, limit: u64) -> Result<Cache, OpenFailure> {
+        let store = store_path(dir);
+        if !store.exists() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| OpenFailure::Unavailable(format!("creating it: {e}")))?;
+            remove_old_schemas(dir);
+        }
+        let db = open_database(&store)?;
+        let (values, access, meta) =
+            keyspaces(&db).map_err(|e| OpenFailure::Corrupt(e.to_string()))?;
+        Ok(Cache {
+            db,
+            values,
+            access,
+            meta,
+            dir: dir.to_path_buf(),
+            prefix: key_prefix(fingerprint),
+            now_minutes: now_minutes(),
+            limit,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            writes: AtomicU64::new(0),
+            bad_records: AtomicU64::new(0),
+            broken: AtomicBool::new(false),
+        })
+    }
+
+    fn key(&self, id: &ContentId) -> Vec<u8> {
+        let mut key = Vec::with_capacity(16 + 33);
+        key.extend_from_slice(&self.prefix);
+        id.encode(&mut key);
+        key
+    }
+
+    fn is_broken(&self) -> bool {
+        self.broken.load(Ordering::Relaxed)
+    }
+
+    fn mark_broken(&self) {
+        self.broken.store(true, Ordering::Relaxed);
+    }
+
+    /// The cached outcome for this content, if any.
+    pub(crate) fn get(&self, id: &ContentId) -> Option<Outcome> {
+        if self.is_broken() {
+            return None;
+        }
+        let key = self.key(id);
+        let found = match catch_unwind(AssertUnwindSafe(|| self.values.get(&key))) {
+            Ok(Ok(found)) => found,
+            Ok(Err(_)) | Err(_) => {
+                self.mark_broken();
+                return None;
+            }
+        };
+        let Some(bytes) = found else {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return None;
+        };
+        match decode_record(&key, &bytes) {
+            Some(outcome) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                self.touch(&key);
+                Some(outcome)
+            }
+            None => {
+                self.bad_records.fetch_add(1, Ordering::Relaxed);
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                let _ = self.values.remove(key.clone());
+                let _ = self.access.remove(key);
+                None
+            }
+        }
+    }
+
+    /// Refreshes an entry's access stamp when it is stale.
+    fn touch(&self, key: &[u8]) {
+        let stale = match self.access.get(key) {
+            Ok(Some(stamp)) => decode_stamp(&stamp)
+                .is_none_or(|s| s.saturating_add(TOUCH_EVERY_MINUTES) < self.now_minutes),
+            Ok(None) => true,
+            Err(_) => false,
+        };
+        if stale {
+            let _ = self
+                .access
+                .insert(key.to_vec(), self.now_minutes.to_le_bytes().to_vec());
+        }
+    }
+
+    /// Stores the outcome for this content (after the analysis finished).
+    pub(crate) fn put(&self, id: &ContentId, outcome: &Outcome) {
+        if self.is_broken() {
+            return;
+        }
+        let key = self.key(id);
+        let Some(record) = encode_record(&key, outcome) else {
+            return;
+        };
+        let mut batch = self.db.batch();
+        batch.insert(&self.values, key.clone(), record);
+        batch.insert(&self.access, key, self.now_minutes.to_le_bytes().to_vec());
+        match batch.commit() {
+            Ok(()) => {
+                self.writes.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(_) => self.mark_broken(),
+        }
+    }
+
+    /// The cached outcome, or `compute`'s (which is then stored).
+    pub(crate) fn get_or_compute(
+        &self,
+        id: &ContentId,
+        compute: impl FnOnce() -> Outcome,
+    ) -> Outcome {
+        if let Some(outcome) = self.get(id) {
+            return outcome;
+        }
+        let outcome = compute();
+        self.put(id, &outcome);
+        outcome
+    }
+
+    /// Ends the run: reports bad records, records the hit rate, persists new
+    /// entries as tables (so the next open need not replay a journal),
+    /// enforces the size limit, and moves a damaged store aside.
+    pub(crate) fn finish(self) {
+        let bad = self.bad_records.load(Ordering::Relaxed);
+        if bad > 0 {
+            notice(&format!(
+                "ignored and removed {bad} unreadable record{}",
+                if bad == 1 { "" } else { "s" }
+            ));
+        }
+        if self.is_broken() {
+            let dir = self.dir.clone();
+            drop(self);
+            match move_aside(&dir) {
+                Ok(aside) => notice(&format!(
+                    "the cache store failed a read; moved it to {} (it will be rebuilt)",
+                    aside.display()
+                )),
+                Err(e) => notice(&format!(
+                    "the cache store failed a read and cannot be moved aside: {e}"
+                )),
+            }
+            return;
+        }
+        let _ = self.record_run();
+        // Small writes (run stats, access stamps) pile up in the journal,
+        // which every open replays: turn them into tables now and then.
+        let journal_big = self
+            .db
+            .journal_disk_space()
+            .is_ok_and(|size| size > JOURNAL_FLUSH_BYTES);
+        if self.writes.load(Ordering::Relaxed) > 0 || journal_big {
+            let _ = self.values.rotate_memtable_and_wait();
+            let _ = self.access.rotate_memtable_and_wait();
+            let _ = self.meta.rotate_memtable_and_wait();
+            if self.db.disk_space().is_ok_and(|size| size > self.limit) {
+                let _ = self.evict_to(self.limit / 10 * 8);
+            }
+        }
+    }
+
+    fn record_run(&self) -> Result<()> {
+        let mut runs = read_runs(&self.meta)?;
+        runs.push(RunStat {
+            unix_minutes: self.now_minutes,
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        });
+        if runs.len() > RUNS_KEPT {
+            runs.drain(..runs.len() - RUNS_KEPT);
+        }
+        let bytes = postcard::to_stdvec(&runs)?;
+        self.meta.insert(RUNS_KEY, bytes)?;
+        Ok(())
+    }
+
+    /// Removes least recently used entries until the values' size fits
+    /// `target` bytes, then compacts so the space is really returned.
+    /// Returns how many entries were removed.
+    fn evict_to(&self, target: u64) -> Result<usize> {
+        let size = self.db.disk_space()?;
+        if size <= target {
+            return Ok(0);
+        }
+        let mut excess = size - target;
+        let mut entries = Vec::new();
+        for guard in self.access.iter() {
+            let (key, stamp) = guard.into_inner()?;
+            let stamp = decode_stamp(&stamp).unwrap_or(0);
+            let bytes = self.values.size_of(&key)?.map_or(0, u64::from);
+            entries.push((stamp, key, bytes));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        let mut removed = 0;
+        let mut batch = self.db.batch();
+        for (_, key, bytes) in entries {
+            if excess == 0 {
+                break;
+            }
+            excess = excess.saturating_sub(bytes + key.len() as u64);
+            batch.remove(&self.values, key.clone());
+            batch.remove(&self.access, key);
+            removed += 1;
+        }
+        batch.commit()?;
+        self.values.major_compact()?;
+        self.access.major_compact()?;
+        Ok(removed)
+    }
+}
+
+impl CacheOptions {
+    /// From the command line, with `ANTIPASTA_CACHE_SIZE` as the size's fallback.
+    pub(crate) fn from_args(args: &crate::cli::CacheArgs) -> Result<CacheOptions> {
+        let limit_bytes = match args.cache_size {
+            Some(size) => Some(size),
+            None => match std::env::var("ANTIPASTA_CACHE_SIZE") {
+                Ok(text) if !text.trim().is_empty() => Some(
+                    crate::cli::parse_size(&text)
+                        .map_err(|e| anyhow::anyhow!("ANTIPASTA_CACHE_SIZE: {e}"))?,
+                ),
+                _ => None,
+            },
+        };
+        Ok(CacheOptions {
+            disabled: args.no_cache,
+            dir: args.cache_dir.clone(),
+            limit_bytes,
+        })
+    }
+}
+
+/// Opens the cache of the repository holding `repo`'s objects (for `check`
+/// and `diff`).
+pub(crate) fn open_for_repo(
+    repo: &gix::Repository,
+    options: &CacheOptions,
+    fingerprint: u64,
+) -> Option<Cache> {
+    let dir = location(options, Some(repo))?;
+    Cache::open(&dir, fingerprint, options)
+}
+
+/// The cache of a `metrics` run in `cwd`, with the repository's index for
+/// the stat shortcut when `cwd` is inside a work tree.
+pub(crate) struct WorktreeCache {
+    pub cache: Cache,
+    index: Option<WorktreeIndex>,
+}
+
+impl WorktreeCache {
+    pub(crate) fn open(cwd: &Path, options: &CacheOptions, fingerprint: u64) -> Option<Self> {
+        if options.disabled {
+            return None;
+        }
+        let repo = crate::git::open(cwd).ok();
+        let dir = location(options, repo.as_ref())?;
+        let cache = Cache::open(&dir, fingerprint, options)?;
+        let index = repo.as_ref().and_then(WorktreeIndex::load);
+        Some(WorktreeCache { cache, index })
+    }
+
+    /// The outcome for the file at `path` (absolute): from the cache when its
+    /// content is known, else by `analyze` on its bytes (then stored). Only
+    /// reading the file can fail.
+    pub(crate) fn outcome(
+        &self,
+        path: &Path,
+        analyze: impl FnOnce(&[u8]) -> Outcome,
+    ) -> std::io::Result<Outcome> {
+        if let Some(blob) = self.index.as_ref().and_then(|i| i.unchanged_blob(path)) {
+            let id = ContentId::Blob(blob);
+            if let Some(outcome) = self.cache.get(&id) {
+                return Ok(outcome);
+            }
+            let bytes = std::fs::read(path)?;
+            // The blob namespace only takes bytes that really are the blob
+            // (a clean filter or autocrlf can make them differ).
+            if content::is_blob_of(&bytes, &blob) {
+                let outcome = analyze(&bytes);
+                self.cache.put(&id, &outcome);
+                return Ok(outcome);
+            }
+            let id = ContentId::of_bytes(&bytes);
+            return Ok(self.cache.get_or_compute(&id, || analyze(&bytes)));
+        }
+        let bytes = std::fs::read(path)?;
+        let id = ContentId::of_bytes(&bytes);
+        Ok(self.cache.get_or_compute(&id, || analyze(&bytes)))
+    }
+}
+
+/// One side of a gate diff: already known from the cache, or bytes to analyse.
+pub(crate) enum Content {
+    Cached(Outcome),
+    Fresh(ContentId, Vec<u8>),
+}
+
+impl Content {
+    /// Looks `id` up, calling `read` only on a miss.
+    pub(crate) fn load(
+        cache: Option<&Cache>,
+        id: ContentId,
+        read: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<Content> {
+        match cache.and_then(|c| c.get(&id)) {
+            Some(outcome) => Ok(Content::Cached(outcome)),
+            None => Ok(Content::Fresh(id, read()?)),
+        }
+    }
+
+    /// The outcome, analysing (and storing) fresh bytes.
+    pub(crate) fn outcome(
+        &self,
+        cache: Option<&Cache>,
+        analyze: impl FnOnce(&[u8]) -> Outcome,
+    ) -> Outcome {
+        match self {
+            Content::Cached(outcome) => outcome.clone(),
+            Content::Fresh(id, bytes) => {
+                let outcome = analyze(bytes);
+                if let Some(cache) = cache {
+                    cache.put(id, &outcome);
+                }
+                outcome
+            }
+        }
+    }
+}
+
+/// One run's cache use, for `cache stats`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+struct RunStat {
+    unix_minutes: u32,
+    hits: u64,
+    misses: u64,
+}
+
+const RUNS_KEY: &[u8] = b"runs";
+
+fn read_runs(meta: &Keyspace) -> Result<Vec<RunStat>> {
+    Ok(match meta.get(RUNS_KEY)? {
+        // A meta record from another layout is just forgotten.
+        Some(bytes) => postcard::from_bytes(&bytes).unwrap_or_default(),
+        None => Vec::new(),
+    })
+}
+
+fn decode_stamp(bytes: &[u8]) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.try_into().ok()?))
+}
+
+fn checksum(key: &[u8], payload: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = twox_hash::XxHash3_64::new();
+    hasher.write(key);
+    hasher.write(payload);
+    hasher.finish()
+}
+
+/// `[RECORD_VERSION][xxh3-64(key ++ payload), LE][payload]`.
+fn encode_record(key: &[u8], outcome: &Outcome) -> Option<Vec<u8>> {
+    let payload = postcard::to_stdvec(outcome).ok()?;
+    let mut record = Vec::with_capacity(9 + payload.len());
+    record.push(RECORD_VERSION);
+    record.extend_from_slice(&checksum(key, &payload).to_le_bytes());
+    record.extend_from_slice(&payload);
+    Some(record)
+}
+
+/// The outcome in a record, `None` if the record is of another version,
+/// damaged, or belongs to another key.
+fn decode_record(key: &[u8], record: &[u8]) -> Option<Outcome> {
+    let (&version, rest) = record.split_first()?;
+    if version != RECORD_VERSION || rest.len() < 8 {
+        return None;
+    }
+    let (sum, payload) = rest.split_at(8);
+    if u64::from_le_bytes(sum.try_into().ok()?) != checksum(key, payload) {
+        return None;
+    }
+    postcard::from_bytes(payload).ok()
+}
+
+/// The current engine's key prefix without the fingerprint, for `cache gc`.
+fn engine_prefix() -> [u8; 8] {
+    engine_id().to_be_bytes()
+}
+
+/// Opens the store for a `cache` subcommand (which must not silently skip).
+fn open_for_admin(dir: &Path) -> Result<Cache> {
+    match Cache::open_raw(dir, 0, DEFAULT_LIMIT_BYTES) {
+        Ok(cache) => Ok(cache),
+        Err(OpenFailure::Locked) => {
+            anyhow::bail!(
+                "the cache at {} is in use by another antipasta process",
+                dir.display()
+            )
+        }
+        Err(OpenFailure::Unavailable(why)) | Err(OpenFailure::Corrupt(why)) => {
+            Err(anyhow::anyhow!(why))
+                .with_context(|| format!("opening the cache at {}", dir.display()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{analyze, MetricOptions};
+    use crate::source::SourceText;
+
+    fn sample() -> Outcome {
+        let source =
+            SourceText::from_text("def f(x):\n    if x:\n        return 1\n    return 2\n");
+        Ok(analyze(&source, MetricOptions::default()).unwrap())
+    }
+
+    fn options(limit: u64) -> CacheOptions {
+        CacheOptions {
+            disabled: false,
+            dir: None,
+            limit_bytes: Some(limit),
+        }
+    }
+
+    #[test]
+    fn record_round_trip() {
+        let key = b"some key".to_vec();
+        let outcome = sample();
+        let record = encode_record(&key, &outcome).unwrap();
+        assert_eq!(decode_record(&key, &record), Some(outcome));
+        let error: Outcome = Err("syntax error at 1:1".to_owned());
+        let record = encode_record(&key, &error).unwrap();
+        assert_eq!(decode_record(&key, &record), Some(error));
+    }
+
+    #[test]
+    fn damaged_record_is_a_miss() {
+        let key = b"k".to_vec();
+        let record = encode_record(&key, &sample()).unwrap();
+        let mut flipped = record.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert_eq!(decode_record(&key, &flipped), None);
+        assert_eq!(decode_record(&key, &record[..record.len() / 2]), None);
+        assert_eq!(decode_record(b"other key", &record), None);
+        let mut version = record;
+        version[0] = RECORD_VERSION + 1;
+        assert_eq!(decode_record(&key, &version), None);
+        assert_eq!(decode_record(&key, &[]), None);
+    }
+
+    #[test]
+    fn fingerprint_separates_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = ContentId::of_bytes(b"x = 1\n");
+        let cache = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        cache.put(&id, &sample());
+        assert_eq!(cache.get(&id), Some(sample()));
+        cache.finish();
+        let other = Cache::open(dir.path(), 2, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        assert_eq!(other.get(&id), None);
+        other.finish();
+        let same = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        assert_eq!(same.get(&id), Some(sample()));
+    }
+
+    #[test]
+    fn second_opener_gives_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let started = Instant::now();
+        assert!(Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).is_none());
+        assert!(started.elapsed() < Duration::from_secs(2));
+        drop(first);
+    }
+
+    #[test]
+    fn eviction_drops_least_recently_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let old = ContentId::of_bytes(b"old");
+        let new = ContentId::of_bytes(b"new");
+        cache.put(&old, &sample());
+        cache.put(&new, &sample());
+        // Age the first entry.
+        cache
+            .access
+            .insert(cache.key(&old), 5u32.to_le_bytes().to_vec())
+            .unwrap();
+        cache.values.rotate_memtable_and_wait().unwrap();
+        cache.access.rotate_memtable_and_wait().unwrap();
+        let size = cache.db.disk_space().unwrap();
+        assert_eq!(cache.evict_to(size - 1).unwrap(), 1);
+        assert_eq!(cache.get(&old), None);
+        assert_eq!(cache.get(&new), Some(sample()));
+    }
+
+    #[test]
+    fn schema_change_starts_fresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join("store-v0");
+        std::fs::create_dir_all(stale.join("x")).unwrap();
+        let cache = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        assert!(!stale.exists());
+        assert!(store_path(dir.path()).exists());
+        drop(cache);
+    }
+
+    #[test]
+    fn location_prefers_flag_then_repository() {
+        let off = CacheOptions {
+            disabled: true,
+            ..CacheOptions::default()
+        };
+        assert_eq!(location(&off, None), None);
+        let flag = CacheOptions {
+            dir: Some(PathBuf::from("/x")),
+            ..CacheOptions::default()
+        };
+        assert_eq!(location(&flag, None), Some(PathBuf::from("/x")));
+    }
+}

@@ -1,0 +1,372 @@
+//! The analysis cache with real processes: warm runs equal cold ones,
+//! concurrent writers, writers killed at random moments, a corrupted store,
+//! same-second edits under git's stat shortcut, and the `cache` commands.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, SystemTime};
+
+use crate::common::*;
+
+/// Runs antipasta in `dir` with the cache in `cache` (`None`: `--no-cache`).
+fn run(dir: &Path, cache: Option<&Path>, args: &[&str]) -> Output {
+    command(dir, cache, args)
+        .output()
+        .expect("running antipasta")
+}
+
+fn command(dir: &Path, cache: Option<&Path>, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_antipasta"));
+    cmd.current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("ANTIPASTA_CACHE_SIZE");
+    match cache {
+        Some(c) => {
+            cmd.env("ANTIPASTA_CACHE_DIR", c);
+        }
+        None => {
+            cmd.env_remove("ANTIPASTA_CACHE_DIR").arg("--no-cache");
+        }
+    }
+    cmd.args(args);
+    cmd
+}
+
+/// A tree of `n` Python files with distinct, non-trivial contents.
+fn project(dir: &Path, n: usize, salt: usize) {
+    for i in 0..n {
+        let mut text = String::new();
+        for f in 0..8 {
+            text.push_str(&format!(
+                "def f{f}_{salt}(a, b, c):\n    if a and b:\n        for x in c:\n            if x > {i}:\n                return x\n    return {}\n\n",
+                f + salt
+            ));
+        }
+        write(dir, &format!("pkg/m{i:03}.py"), &text);
+    }
+}
+
+fn json_metrics(dir: &Path, cache: Option<&Path>) -> (Option<i32>, String) {
+    let out = run(dir, cache, &["metrics", "--format", "json"]);
+    (out.status.code(), stdout(&out))
+}
+
+/// A small pseudo-random sequence (no extra dependency): xorshift seeded by the clock.
+struct Rng(u64);
+impl Rng {
+    fn new() -> Rng {
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        Rng(u64::from(nanos) | 1)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[test]
+fn warm_run_equals_cold_run_and_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    project(dir.path(), 5, 0);
+    write(dir.path(), "broken.py", "def f(:\n");
+    let uncached = json_metrics(dir.path(), None);
+    assert_eq!(json_metrics(dir.path(), Some(cache.path())), uncached);
+    assert_eq!(json_metrics(dir.path(), Some(cache.path())), uncached);
+    let stats = stdout(&run(dir.path(), Some(cache.path()), &["cache", "stats"]));
+    assert!(stats.contains("entries: 6"), "{stats}");
+    assert!(stats.contains("last run: 6 hits, 0 misses"), "{stats}");
+    // Thresholds are not part of the key.
+    let out = run(
+        dir.path(),
+        Some(cache.path()),
+        &["metrics", "-t", "cyc=1", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stats = stdout(&run(dir.path(), Some(cache.path()), &["cache", "stats"]));
+    assert!(stats.contains("last run: 6 hits, 0 misses"), "{stats}");
+}
+
+#[test]
+fn concurrent_writers_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    project(dir.path(), 60, 1);
+    let uncached = json_metrics(dir.path(), None);
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            command(
+                dir.path(),
+                Some(cache.path()),
+                &["metrics", "--format", "json"],
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            (out.status.code(), stdout(&out)),
+            uncached,
+            "{}",
+            stderr(&out)
+        );
+        let err = stderr(&out);
+        assert!(
+            err.is_empty() || err.contains("in use by another antipasta process"),
+            "{err}"
+        );
+    }
+    assert_eq!(json_metrics(dir.path(), Some(cache.path())), uncached);
+}
+
+#[test]
+fn killed_writers_never_poison_later_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let mut rng = Rng::new();
+    for round in 0..8 {
+        // New contents every round, so every killed run was writing.
+        project(dir.path(), 80, round + 10);
+        let mut child = command(dir.path(), Some(cache.path()), &["metrics", "-q"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.below(600)));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let uncached = json_metrics(dir.path(), None);
+        let out = run(
+            dir.path(),
+            Some(cache.path()),
+            &["metrics", "--format", "json"],
+        );
+        assert_eq!(
+            (out.status.code(), stdout(&out)),
+            uncached,
+            "round {round}: {}",
+            stderr(&out)
+        );
+        // And the run after that, from what the previous one stored.
+        assert_eq!(json_metrics(dir.path(), Some(cache.path())), uncached);
+    }
+    let verify = run(dir.path(), Some(cache.path()), &["cache", "verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+}
+
+/// Every regular file below `dir`.
+fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_below(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn corrupted_store_recovers(damage: impl Fn(&Path)) {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    project(dir.path(), 20, 2);
+    let uncached = json_metrics(dir.path(), None);
+    assert_eq!(json_metrics(dir.path(), Some(cache.path())), uncached);
+    for file in files_below(&cache.path().join("store-v1")) {
+        if file.file_name().is_some_and(|n| n != "lock") {
+            damage(&file);
+        }
+    }
+    let out = run(
+        dir.path(),
+        Some(cache.path()),
+        &["metrics", "--format", "json"],
+    );
+    assert_eq!(
+        (out.status.code(), stdout(&out)),
+        uncached,
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("cache"), "{}", stderr(&out));
+    assert!(cache.path().join("store-v1.corrupt").exists());
+    // Rebuilt: the next run is served from a working store.
+    assert_eq!(json_metrics(dir.path(), Some(cache.path())), uncached);
+    let stats = stdout(&run(dir.path(), Some(cache.path()), &["cache", "stats"]));
+    assert!(stats.contains("last run: 20 hits"), "{stats}");
+}
+
+#[test]
+fn garbage_store_is_moved_aside_and_rebuilt() {
+    corrupted_store_recovers(|file| {
+        let len = std::fs::metadata(file).unwrap().len().max(16);
+        let garbage: Vec<u8> = (0..len).map(|i| (i * 7 + 13) as u8).collect();
+        std::fs::write(file, garbage).unwrap();
+    });
+}
+
+#[test]
+fn truncated_store_is_moved_aside_and_rebuilt() {
+    corrupted_store_recovers(|file| {
+        let len = std::fs::metadata(file).unwrap().len();
+        let f = std::fs::OpenOptions::new().write(true).open(file).unwrap();
+        f.set_len(len / 3).unwrap();
+    });
+}
+
+#[test]
+fn same_second_edit_is_never_served_stale() {
+    // Same size, different metrics: only the content tells them apart.
+    let before = "def f(a, b, c):\n    return 1 + 2 + 345\n";
+    let after = "def f(a, b, c):\n    return a or b or c\n";
+    assert_eq!(before.len(), after.len());
+    for round in 0..4 {
+        let repo = Repo::new();
+        repo.write("a.py", before);
+        // Pin the mtime so the index entry and the edit share a second.
+        let mtime = SystemTime::now();
+        let set_mtime = || {
+            std::fs::File::options()
+                .write(true)
+                .open(repo.path().join("a.py"))
+                .unwrap()
+                .set_modified(mtime)
+                .unwrap();
+        };
+        set_mtime();
+        repo.git(&["add", "a.py"]);
+        let first = antipasta(repo.path(), &["metrics", "--format", "json"]);
+        assert!(stdout(&first).contains("\"cyclomatic_complexity\": 1"));
+        repo.write("a.py", after);
+        set_mtime();
+        let out = antipasta(repo.path(), &["metrics", "--format", "json"]);
+        let uncached = antipasta(repo.path(), &["--no-cache", "metrics", "--format", "json"]);
+        assert_eq!(stdout(&out), stdout(&uncached), "round {round}");
+        assert!(
+            stdout(&out).contains("\"cyclomatic_complexity\": 3"),
+            "round {round}: {}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn stat_shortcut_serves_unchanged_files() {
+    let repo = Repo::new();
+    repo.write("a.py", SIMPLE);
+    repo.write("b.py", NESTED);
+    // Make the index strictly newer than the files (not racy).
+    std::thread::sleep(Duration::from_millis(1100));
+    repo.commit_all("init");
+    let cold = antipasta(repo.path(), &["metrics", "--format", "json"]);
+    let warm = antipasta(repo.path(), &["metrics", "--format", "json"]);
+    assert_eq!(stdout(&cold), stdout(&warm));
+    let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
+    assert!(stats.contains("last run: 2 hits, 0 misses"), "{stats}");
+    assert!(repo.path().join(".git/antipasta-cache/store-v1").exists());
+    // An edit with a new size is seen even though the index is untouched.
+    repo.write("a.py", COMPLEX);
+    let edited = antipasta(repo.path(), &["metrics", "-q"]);
+    assert_eq!(edited.status.code(), Some(1), "{}", stdout(&edited));
+}
+
+#[test]
+fn gate_serves_head_side_from_cache() {
+    let repo = Repo::new();
+    repo.write("app.py", SIMPLE);
+    repo.commit_all("init");
+    repo.write("app.py", &format!("{SIMPLE}\n{NESTED}"));
+    repo.git(&["add", "app.py"]);
+    let first = repo.check(&["--format", "json"]);
+    let second = repo.check(&["--format", "json"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(stdout(&first), stdout(&second));
+    let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
+    assert!(stats.contains("last run: 2 hits, 0 misses"), "{stats}");
+    let uncached = antipasta(repo.path(), &["--no-cache", "check", "--format", "json"]);
+    assert_eq!(stdout(&uncached), stdout(&first));
+}
+
+#[test]
+fn cache_is_not_opened_when_unused() {
+    let repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit_all("init");
+    repo.write("README.md", "hello again\n");
+    repo.git(&["add", "README.md"]);
+    assert_eq!(repo.check(&[]).status.code(), Some(0));
+    assert!(antipasta(repo.path(), &["--version"]).status.success());
+    assert!(antipasta(repo.path(), &["config", "show"]).status.success());
+    assert!(!repo.path().join(".git/antipasta-cache").exists());
+}
+
+#[test]
+fn export_and_import_hand_over_a_warm_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    project(dir.path(), 4, 3);
+    let uncached = json_metrics(dir.path(), None);
+    assert_eq!(json_metrics(dir.path(), Some(a.path())), uncached);
+    let file = dir.path().join("warm.cache");
+    let file = file.to_str().unwrap();
+    let out = run(dir.path(), Some(a.path()), &["cache", "export", file]);
+    assert!(
+        stdout(&out).contains("exported 4 entries"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(dir.path(), Some(b.path()), &["cache", "import", file]);
+    assert!(
+        stdout(&out).contains("imported 4 entries"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(json_metrics(dir.path(), Some(b.path())), uncached);
+    let stats = stdout(&run(dir.path(), Some(b.path()), &["cache", "stats"]));
+    assert!(stats.contains("last run: 4 hits, 0 misses"), "{stats}");
+
+    // A damaged export is refused as a whole, and nothing else appears.
+    let mut bytes = std::fs::read(file).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(file, bytes).unwrap();
+    let c = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), Some(c.path()), &["cache", "import", file]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("damaged"), "{}", stderr(&out));
+    assert!(!c.path().join("store-v1").exists());
+}
+
+#[test]
+fn clear_and_gc_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    project(dir.path(), 3, 4);
+    json_metrics(dir.path(), Some(cache.path()));
+    let out = run(dir.path(), Some(cache.path()), &["cache", "verify"]);
+    assert!(stdout(&out).contains("3 good records"), "{}", stdout(&out));
+    let out = run(dir.path(), Some(cache.path()), &["cache", "gc"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(dir.path(), Some(cache.path()), &["cache", "clear"]);
+    assert!(
+        stdout(&out).contains("removed 3 entries"),
+        "{}",
+        stdout(&out)
+    );
+    let stats = stdout(&run(dir.path(), Some(cache.path()), &["cache", "stats"]));
+    assert!(stats.contains("entries: 0"), "{stats}");
+}
