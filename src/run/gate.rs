@@ -93,11 +93,21 @@ pub(super) fn check(
         files.push((change, rel));
     }
 
+    let options = MetricOptions {
+        mi_multi_as_comments: settings.mi_multi_as_comments,
+        function_hashes: true,
+    };
     // Blobs are read here, on one thread (a gix Repository is not Sync);
     // analysis fans out.
     // A blob already in the cache is not even read.
     let cache = (!files.is_empty())
-        .then(|| cache::open_for_repo(&repo, cache_options, settings.fingerprint()))
+        .then(|| {
+            cache::open_for_repo(
+                &repo,
+                cache_options,
+                super::cache_fingerprint(&settings, options),
+            )
+        })
         .flatten();
     let load = |id: Option<gix::ObjectId>, path: &str| {
         id.map(|id| {
@@ -114,10 +124,6 @@ pub(super) fn check(
             load(change.new, &change.path)?,
         ));
     }
-    let options = MetricOptions {
-        mi_multi_as_comments: settings.mi_multi_as_comments,
-        function_hashes: true,
-    };
     let measure = |bytes: &[u8]| analyze_bytes(bytes, options);
     let analysed = parallel_map(&blobs, |(old, new)| {
         (

@@ -73,7 +73,7 @@ fn metrics(
         function_hashes: false,
     };
     let cache = (!files.is_empty())
-        .then(|| WorktreeCache::open(cwd, cache, settings.fingerprint()))
+        .then(|| WorktreeCache::open(cwd, cache, cache_fingerprint(&settings, options)))
         .flatten();
     let mut results: Vec<FileResult> = parallel_map(&files, |file| {
         analyze_file(file, &settings, options, cache.as_ref())
@@ -102,6 +102,17 @@ fn metrics(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The cache namespace: every option that changes a stored value. Runs
+/// without function hashes (`metrics`) and with them (`check`, `diff`) keep
+/// separate entries, so the gate never reads an entry that lacks hashes.
+pub(crate) fn cache_fingerprint(settings: &Settings, options: MetricOptions) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = twox_hash::XxHash64::with_seed(0);
+    settings.fingerprint().hash(&mut h);
+    options.function_hashes.hash(&mut h);
+    h.finish()
 }
 
 /// Maps `f` over `items` on threads with a large stack: a rayon pool for

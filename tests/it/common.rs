@@ -12,6 +12,10 @@ pub fn antipasta(dir: &Path, args: &[&str]) -> Output {
         .env_remove("GIT_WORK_TREE")
         .env_remove("PRE_COMMIT_FROM_REF")
         .env_remove("PRE_COMMIT_TO_REF")
+        .env_remove("ANTIPASTA_CACHE_DIR")
+        // Outside a repository the cache goes to the user's cache directory;
+        // keep it inside the test's own (hidden, so never walked) directory.
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
         .output()
         .expect("running antipasta")
 }
