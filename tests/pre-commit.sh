@@ -8,7 +8,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 command -v pre-commit >/dev/null || { echo "pre-commit is not installed (pip install pre-commit)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cd "$work"
+# try-repo builds the hook repository at its HEAD; a private clone pins that
+# HEAD for the whole script, so the hook is built once.
+git clone -q "$root" "$work/hooks-repo"
+root="$work/hooks-repo"
+mkdir "$work/project"
+cd "$work/project"
 git init -q -b main
 git config user.email dev@example.com
 git config user.name Dev
