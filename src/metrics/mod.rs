@@ -148,13 +148,14 @@ pub(crate) fn analyze(
     let parsed = &recovered.parsed;
     let body: &[Stmt] = &parsed.syntax().body;
     let mut index = index_functions(body, source);
-    // A function with a syntax error inside has metrics of a guessed tree.
+    // A function with a syntax error inside (or right at its end, such as a
+    // missing operand before the newline) has metrics of a guessed tree.
     index.retain(|f| {
         let range = ruff_text_size::Ranged::range(f.def);
         !recovered
             .error_ranges
             .iter()
-            .any(|e| range.contains_range(*e) || range.contains(e.start()))
+            .any(|e| range.start() <= e.start() && e.start() <= range.end())
     });
     let mut cognitive_total = cognitive::module_level(body);
     let functions = index

@@ -4,3 +4,4 @@
 mod common;
 mod gate;
 mod metrics;
+mod robust;
