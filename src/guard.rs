@@ -95,14 +95,6 @@ impl std::fmt::Display for TooDeep {
     }
 }
 
-/// Per bracket level: how many nesting tokens since the last separator, and
-/// whether a `lambda` is open (its parameters' commas do not separate).
-#[derive(Clone, Copy, Default)]
-struct Level {
-    chain: u32,
-    in_lambda: bool,
-}
-
 /// Defence in depth for the recursive AST walks, called once per node: if
 /// the depth estimate ever under-counts, the walk stops with a [`TooDeep`]
 /// panic that [`crate::isolate::catch`] turns into this file's error,
@@ -114,23 +106,105 @@ pub(crate) fn ensure_stack() {
     }
 }
 
+/// Binary operators by precedence tier, loosest first. `*` and `**` also
+/// unpack (`f(*a)`, `{**d}`): counted as operators, they still add a level.
+fn binary_tier(kind: TokenKind) -> Option<usize> {
+    Some(match kind {
+        TokenKind::Vbar => 0,
+        TokenKind::CircumFlex => 1,
+        TokenKind::Amper => 2,
+        TokenKind::LeftShift | TokenKind::RightShift => 3,
+        TokenKind::Plus | TokenKind::Minus => 4,
+        TokenKind::Star
+        | TokenKind::Slash
+        | TokenKind::DoubleSlash
+        | TokenKind::Percent
+        | TokenKind::At => 5,
+        TokenKind::DoubleStar => 6,
+        _ => return None,
+    })
+}
+
+const TIERS: usize = 7;
+
+/// One bracket level of the scan (the logical line is level 0).
+#[derive(Clone, Copy, Default)]
+struct Level {
+    /// Nesting tokens other than binary operators since the last separator
+    /// (unary operators, `.`, keywords, calls, comparisons, ...): each can
+    /// add one node to any path, so they are summed.
+    chain: u32,
+    /// Binary operators since the last separator, per tier: `ops[t]` in the
+    /// current tier-`t` expression, `done[t]` the deepest finished operand of
+    /// it. A chain of `+` adds one level per `+`, but the `*` inside each
+    /// term only as deep as the deepest term — so a long polynomial costs
+    /// its number of terms, not its number of operators.
+    ops: [u32; TIERS],
+    done: [u32; TIERS],
+    /// `lambda`s whose parameter list is still open: the commas between
+    /// `lambda` and its `:` do not separate siblings.
+    open_lambdas: u32,
+}
+
+impl Level {
+    /// Depth of the binary-operator tree so far.
+    fn binary_depth(&self) -> u32 {
+        let mut inner = 0;
+        for t in (0..TIERS).rev() {
+            inner = self.ops[t] + self.done[t].max(inner);
+        }
+        inner
+    }
+
+    fn depth(&self) -> u32 {
+        self.chain + self.binary_depth()
+    }
+
+    /// A binary operator of `tier`: the operands of tighter tiers end here.
+    fn push_binary(&mut self, tier: usize) {
+        let mut inner = 0;
+        for t in (tier + 1..TIERS).rev() {
+            inner = self.ops[t] + self.done[t].max(inner);
+            self.ops[t] = 0;
+            self.done[t] = 0;
+        }
+        self.done[tier] = self.done[tier].max(inner);
+        self.ops[tier] += 1;
+    }
+
+    fn separate(&mut self) {
+        *self = Level {
+            open_lambdas: self.open_lambdas,
+            ..Level::default()
+        };
+    }
+}
+
+/// Nodes above every expression that no token shows (module, statement).
+const STATEMENT_MARGIN: u32 = 2;
+
 /// Scans the tokens; true when the estimated depth exceeds `limit`.
 ///
 /// The estimate is an upper bound of the AST depth: two levels per
-/// indentation (a compound statement and its clause, e.g. `try` →
-/// handler → body), plus, for each open bracket, one level for the bracket
-/// and one per operator, keyword, dot or bracket group seen since the last
-/// comma at that level. Names, numbers and strings do not nest. Commas
-/// separate siblings (elements, arguments), except between `lambda` and its
-/// `:`, where they separate parameters of a node that is still open.
+/// indentation (a compound statement and its clause, e.g. `try` → handler
+/// → body), plus, for each open bracket, one level for the bracket, the
+/// depth of the binary-operator tree since the last comma (by precedence,
+/// see [`Level`]) and one per other operator, keyword, dot or bracket group
+/// since that comma. Names, numbers and strings do not nest. Commas separate
+/// siblings (elements, arguments), except between `lambda` and its `:`,
+/// where they separate parameters of a node that is still open.
 fn nesting_exceeds(text: &str, limit: u32) -> bool {
     let mut lexer = lexer::lex(text, Mode::Module);
     let mut indent: u32 = 0;
     let mut levels: Vec<Level> = vec![Level::default()];
-    // Sum of `chain` over `levels`, kept in step to stay O(1) per token.
-    let mut sum: u32 = 0;
+    // Sum of the depths of every level but the innermost.
+    let mut outer: u32 = 0;
+    // Whether the previous token ends an operand (so `-` is binary).
+    let mut after_operand = false;
     loop {
         let kind = lexer.next_token();
+        let mut operand = false;
+        let top = levels.len() - 1;
         match kind {
             TokenKind::EndOfFile => return false,
             TokenKind::Indent => indent += 1,
@@ -140,13 +214,11 @@ fn nesting_exceeds(text: &str, limit: u32) -> bool {
                 // (unbalanced brackets are a syntax error the parser reports).
                 levels.truncate(1);
                 levels[0] = Level::default();
-                sum = 0;
+                outer = 0;
             }
             TokenKind::Comma => {
-                let top = top_mut(&mut levels);
-                if !top.in_lambda {
-                    sum -= top.chain;
-                    top.chain = 0;
+                if levels[top].open_lambdas == 0 {
+                    levels[top].separate();
                 }
             }
             TokenKind::Lpar
@@ -154,8 +226,8 @@ fn nesting_exceeds(text: &str, limit: u32) -> bool {
             | TokenKind::Lbrace
             | TokenKind::FStringStart
             | TokenKind::TStringStart => {
-                top_mut(&mut levels).chain += 1;
-                sum += 1;
+                levels[top].chain += 1;
+                outer += levels[top].depth();
                 levels.push(Level::default());
             }
             TokenKind::Rpar
@@ -164,10 +236,11 @@ fn nesting_exceeds(text: &str, limit: u32) -> bool {
             | TokenKind::FStringEnd
             | TokenKind::TStringEnd => {
                 if levels.len() > 1 {
-                    if let Some(top) = levels.pop() {
-                        sum -= top.chain;
-                    }
+                    levels.pop();
+                    let top = levels.len() - 1;
+                    outer -= levels[top].depth();
                 }
+                operand = true;
             }
             TokenKind::Name
             | TokenKind::Int
@@ -176,30 +249,39 @@ fn nesting_exceeds(text: &str, limit: u32) -> bool {
             | TokenKind::String
             | TokenKind::FStringMiddle
             | TokenKind::TStringMiddle
-            | TokenKind::Comment
-            | TokenKind::NonLogicalNewline => {}
-            other => {
-                let top = top_mut(&mut levels);
-                top.chain += 1;
-                sum += 1;
-                if other == TokenKind::Lambda {
-                    top.in_lambda = true;
+            | TokenKind::None
+            | TokenKind::True
+            | TokenKind::False
+            | TokenKind::Ellipsis
+            // Soft keywords: names, or statements that indentation counts.
+            | TokenKind::Match
+            | TokenKind::Case
+            | TokenKind::Type
+            | TokenKind::Lazy => operand = true,
+            TokenKind::Comment | TokenKind::NonLogicalNewline => operand = after_operand,
+            other => match binary_tier(other) {
+                Some(tier) if after_operand || !matches!(other, TokenKind::Plus | TokenKind::Minus) => {
+                    levels[top].push_binary(tier);
                 }
-            }
+                _ => {
+                    let level = &mut levels[top];
+                    level.chain += 1;
+                    match other {
+                        TokenKind::Lambda => level.open_lambdas += 1,
+                        TokenKind::Colon => level.open_lambdas = level.open_lambdas.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+            },
         }
-        let depth = 2 * indent + levels.len() as u32 + sum;
+        after_operand = operand;
+        let top = levels.len() - 1;
+        let depth =
+            2 * indent + STATEMENT_MARGIN + levels.len() as u32 + outer + levels[top].depth();
         if depth > limit {
             return true;
         }
     }
-}
-
-fn top_mut(levels: &mut Vec<Level>) -> &mut Level {
-    if levels.is_empty() {
-        levels.push(Level::default());
-    }
-    let last = levels.len() - 1;
-    &mut levels[last]
 }
 
 #[cfg(test)]
@@ -215,6 +297,7 @@ mod tests {
         let src = "def f(a, b=1, *c, **d):\n    if a:\n        return [x.y(z) for x in b if not x]\n    return {k: v for k, v in d.items()}\n";
         assert!(!deep(src));
         assert!(!nesting_exceeds(src, 20));
+        assert!(nesting_exceeds(src, 3));
     }
 
     #[test]
@@ -253,6 +336,39 @@ mod tests {
     fn lambda_parameters_do_not_reset_the_chain() {
         let n = 5_000;
         assert!(deep(&format!("x = {}1\n", "lambda a, b: ".repeat(n))));
+    }
+
+    #[test]
+    fn lambda_defaults_holding_lambdas_do_not_reset_the_chain() {
+        let n = 5_000;
+        assert!(deep(&format!(
+            "x = {}1\n",
+            "lambda a=lambda: 1, b: ".repeat(n)
+        )));
+    }
+
+    #[test]
+    fn binary_depth_follows_precedence() {
+        let mut level = Level::default();
+        // a*b*c + d*e + f: `+` twice over the deepest term (two `*`).
+        for tier in [5, 5, 4, 5, 4] {
+            level.push_binary(tier);
+        }
+        assert_eq!(level.binary_depth(), 4);
+    }
+
+    #[test]
+    fn long_polynomials_pass() {
+        let term = "- 2*s1**5*s4*s2*s3 ";
+        assert!(!deep(&format!("x = ({})\n", term.repeat(2_000))));
+        assert!(deep(&format!("x = ({})\n", term.repeat(4_000))));
+    }
+
+    #[test]
+    fn many_lambdas_in_a_list_pass() {
+        // sympy's resolvent_lookup.py: long lists of `lambda s1, s2: (...)`.
+        let item = "lambda s1, s2, s3, s4: (-2*s1*s2 + 6*s3),\n";
+        assert!(!deep(&format!("x = [\n{}]\n", item.repeat(5_000))));
     }
 
     #[test]
