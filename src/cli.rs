@@ -14,7 +14,10 @@ use crate::report::Format;
     version,
     about = "A fast code-complexity gate for Python: checks cyclomatic and cognitive complexity, \
              Halstead metrics, maintainability index and line counts against thresholds.",
-    after_help = "Exit codes: 0 clean, 1 violations, 2 usage, configuration or internal error."
+    after_help = "Exit codes: 0 clean, 1 violations, 2 usage, configuration or internal error, \
+                  or a file that could not be read, decoded or parsed; 130/143 when stopped by \
+                  Ctrl-C/SIGTERM. The pre-commit check fails open on its own internal errors \
+                  (exit 0 with a warning) unless fail_open = false."
 )]
 pub(crate) struct Cli {
     /// Use this configuration file instead of discovering one
@@ -133,6 +136,11 @@ pub(crate) struct MetricsArgs {
     /// Print only the summary line (text format).
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Time budget in milliseconds (default: none). When it runs out no new
+    /// file starts; the files not checked are listed.
+    #[arg(long, value_name = "MS")]
+    pub budget: Option<u64>,
 }
 
 #[derive(Debug, Default, Args)]
@@ -156,6 +164,12 @@ pub(crate) struct GateArgs {
     /// Also print the summary when everything passes.
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Time budget in milliseconds, 0 for none (default: `budget_ms`, 1000,
+    /// for `check`; none for `diff`). When it runs out no new file starts;
+    /// the files not checked are listed with the command that checks them.
+    #[arg(long, value_name = "MS")]
+    pub budget: Option<u64>,
 }
 
 #[derive(Debug, Default, Args)]

@@ -94,6 +94,7 @@ fn walk_stmt<'a>(
     scope: &mut Scope,
     out: &mut Vec<FunctionDef<'a>>,
 ) {
+    crate::guard::ensure_stack();
     match stmt {
         Stmt::FunctionDef(def) => {
             let index = out.len();

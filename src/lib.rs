@@ -8,13 +8,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+pub(crate) mod budget;
 pub(crate) mod cache;
+pub(crate) mod cancel;
 pub(crate) mod cli;
 pub(crate) mod config;
 pub(crate) mod diff;
 pub(crate) mod functions;
 pub(crate) mod git;
+pub(crate) mod guard;
 pub(crate) mod hook;
+pub(crate) mod isolate;
 pub mod metrics;
 pub(crate) mod parse;
 pub(crate) mod report;
@@ -23,8 +27,12 @@ pub(crate) mod source;
 pub(crate) mod thresholds;
 
 /// Parses the command line, runs it and maps the outcome to an exit code:
-/// 0 clean, 1 violations, 2 usage, configuration or internal error.
+/// 0 clean, 1 violations, 2 usage, configuration or internal error, 130/143
+/// when stopped by a signal. A panic anywhere is caught and reported as an
+/// internal error, never an abort.
 pub fn cli_main() -> ExitCode {
+    budget::start();
+    isolate::install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -40,7 +48,8 @@ pub fn cli_main() -> ExitCode {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let result = run::run(cli, &mut out);
+    let result = isolate::catch(|| run::run(cli, &mut out))
+        .unwrap_or_else(|panic| Err(anyhow::anyhow!(panic)));
     let flushed = out.flush();
     match (result, flushed) {
         (Ok(code), Ok(())) => code,
@@ -64,4 +73,33 @@ pub fn bench_analyze(bytes: &[u8]) -> usize {
         .ok()
         .and_then(|s| metrics::analyze(&s, metrics::MetricOptions::default()).ok())
         .map_or(0, |a| a.functions.len())
+}
+
+/// The fuzz target's entry: arbitrary bytes through guard → decode → parse →
+/// function index → metrics → thresholds → function diff against the same
+/// bytes with a line appended. Must never panic; returns how many functions
+/// the diff paired. Runs on the caller's thread (give it a large stack).
+#[doc(hidden)]
+pub fn fuzz_pipeline(bytes: &[u8]) -> usize {
+    let options = metrics::MetricOptions::default();
+    let limit = guard::DEFAULT_MAX_FILE_BYTES;
+    // `analyze_bytes` turns panics into internal errors; for the fuzzer they
+    // are the findings, so they panic again here.
+    let analyse = |b: &[u8]| match isolate::analyze_bytes(b, limit, options) {
+        Err(p) if p.kind == report::ProblemKind::Internal => panic!("{p}"),
+        other => other.ok(),
+    };
+    let Some(old) = analyse(bytes) else {
+        return 0;
+    };
+    let mut edited = bytes.to_vec();
+    edited.extend_from_slice(b"\ndef fuzz_added(a):\n    return a\n");
+    let new = analyse(&edited);
+    let _ = thresholds::check_thresholds(&config::default_rules(), &old);
+    let empty = Vec::new();
+    let pairs = [diff::FilePair {
+        old: &old.functions,
+        new: new.as_ref().map_or(&empty, |a| &a.functions),
+    }];
+    diff::diff_functions(&pairs).iter().map(Vec::len).sum()
 }

@@ -2,16 +2,20 @@
 //!
 //! A thin wrapper over `ruff_python_parser` (Python 3.8–3.14 syntax). The error
 //! keeps the parser's message and turns its byte range into line and column so
-//! the report can say `syntax error at 3:7: ...`. No I/O here.
+//! the report can say `syntax error at 3:7: ...`. [`parse_recovering`] keeps
+//! the tree the parser recovered around syntax errors (so the functions that
+//! did parse can still be measured) and refuses, before parsing, text nested
+//! too deeply to walk safely (see [`crate::guard`]). No I/O here.
 
-use ruff_python_ast::ModModule;
+use ruff_python_ast::{ModModule, PySourceType};
 use ruff_python_parser::Parsed;
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange};
 
+use crate::guard::{check_nesting, TooDeep, MAX_NESTING};
 use crate::source::SourceText;
 
 /// A syntax error, positioned for people (1-based line and column).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SyntaxError {
     pub line: u32,
     pub column: u32,
@@ -28,16 +32,47 @@ impl std::fmt::Display for SyntaxError {
     }
 }
 
-/// Parses a whole module.
+/// Parses a whole module; any syntax error is an error.
+#[cfg(test)]
 pub(crate) fn parse(source: &SourceText) -> Result<Parsed<ModModule>, SyntaxError> {
-    ruff_python_parser::parse_module(&source.text).map_err(|err| {
-        let start = err.range().start().to_u32();
-        SyntaxError {
-            line: source.line_of(start),
-            column: source.column_of(start),
-            message: err.error.to_string(),
-        }
+    ruff_python_parser::parse_module(&source.text)
+        .map_err(|err| syntax_error(source, err.range(), err.error.to_string()))
+}
+
+/// A module as far as it parsed.
+pub(crate) struct Recovered {
+    pub parsed: Parsed<ModModule>,
+    /// The parser's syntax errors, in source order; empty for valid code.
+    pub errors: Vec<SyntaxError>,
+    /// Byte ranges of those errors, to tell which functions they touch.
+    pub error_ranges: Vec<TextRange>,
+}
+
+/// Parses a whole module with the parser's error recovery. Refuses text
+/// nested deeper than [`MAX_NESTING`] before parsing it.
+pub(crate) fn parse_recovering(source: &SourceText) -> Result<Recovered, TooDeep> {
+    check_nesting(&source.text, MAX_NESTING)?;
+    let parsed = ruff_python_parser::parse_unchecked_source(&source.text, PySourceType::Python);
+    let error_ranges: Vec<TextRange> = parsed.errors().iter().map(Ranged::range).collect();
+    let errors = parsed
+        .errors()
+        .iter()
+        .map(|e| syntax_error(source, e.range(), e.error.to_string()))
+        .collect();
+    Ok(Recovered {
+        parsed,
+        errors,
+        error_ranges,
     })
+}
+
+fn syntax_error(source: &SourceText, range: TextRange, message: String) -> SyntaxError {
+    let start = range.start().to_u32();
+    SyntaxError {
+        line: source.line_of(start),
+        column: source.column_of(start),
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -65,6 +100,24 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("syntax error at line 2, column 7"));
+    }
+
+    #[test]
+    fn recovery_keeps_what_parsed() {
+        let src = SourceText::from_text("def ok():\n    return 1\n\ndef bad(:\n    pass\n");
+        let r = parse_recovering(&src).unwrap();
+        assert_eq!(r.errors[0].line, 4);
+        assert!(matches!(
+            &r.parsed.syntax().body[0],
+            ruff_python_ast::Stmt::FunctionDef(f) if f.name.as_str() == "ok"
+        ));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let n = 100_000;
+        let src = SourceText::from_text(&format!("x = {}1\n", "-".repeat(n)));
+        assert!(parse_recovering(&src).is_err());
     }
 
     #[test]

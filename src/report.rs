@@ -27,9 +27,58 @@ pub(crate) enum Format {
 #[derive(Debug)]
 pub(crate) struct FileResult {
     pub path: String,
-    /// The analysis, or why the file could not be read, decoded or parsed.
-    pub outcome: Result<FileAnalysis, String>,
+    /// The analysis (partial when it carries a syntax error), or why the
+    /// file was not analysed.
+    pub outcome: Result<FileAnalysis, Problem>,
     pub violations: Vec<Violation>,
+}
+
+/// Why a file has no analysis.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Problem {
+    pub kind: ProblemKind,
+    pub message: String,
+}
+
+/// A closed set: each kind has its own effect on the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum ProblemKind {
+    /// The file cannot be read, decoded or walked: an error (exit 2).
+    Error,
+    /// Deliberately not analysed (too large, binary): reported, not an error.
+    Skipped,
+    /// antipasta failed on this file (a bug): an error, except that the
+    /// pre-commit hook fails open on it by default.
+    Internal,
+}
+
+impl Problem {
+    pub(crate) fn error(message: impl std::fmt::Display) -> Problem {
+        Problem {
+            kind: ProblemKind::Error,
+            message: message.to_string(),
+        }
+    }
+
+    pub(crate) fn skipped(message: impl std::fmt::Display) -> Problem {
+        Problem {
+            kind: ProblemKind::Skipped,
+            message: message.to_string(),
+        }
+    }
+
+    pub(crate) fn internal(message: impl std::fmt::Display) -> Problem {
+        Problem {
+            kind: ProblemKind::Internal,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// Totals over a run.
@@ -38,7 +87,11 @@ pub(crate) struct Summary {
     pub files: usize,
     pub functions: usize,
     pub violations: usize,
+    /// Files with an error, including partial analyses (syntax errors).
     pub errors: usize,
+    /// Of `errors`, those that are antipasta's own failures.
+    pub internal: usize,
+    pub skipped: usize,
 }
 
 pub(crate) fn summarize(results: &[FileResult]) -> Summary {
@@ -48,8 +101,18 @@ pub(crate) fn summarize(results: &[FileResult]) -> Summary {
     };
     for r in results {
         match &r.outcome {
-            Ok(a) => s.functions += a.functions.len(),
-            Err(_) => s.errors += 1,
+            Ok(a) => {
+                s.functions += a.functions.len();
+                s.errors += usize::from(a.syntax_error.is_some());
+            }
+            Err(p) => match p.kind {
+                ProblemKind::Error => s.errors += 1,
+                ProblemKind::Internal => {
+                    s.errors += 1;
+                    s.internal += 1;
+                }
+                ProblemKind::Skipped => s.skipped += 1,
+            },
         }
         s.violations += r.violations.len();
     }
@@ -79,8 +142,20 @@ fn render_text(results: &[FileResult], color: bool, out: &mut dyn Write) -> io::
         ("", "", "")
     };
     for r in results {
-        if let Err(message) = &r.outcome {
-            writeln!(out, "{bold}{}{reset}: {red}error{reset}: {message}", r.path)?;
+        match &r.outcome {
+            Err(p) if p.kind == ProblemKind::Skipped => {
+                writeln!(out, "{bold}{}{reset}: {p}", r.path)?;
+            }
+            Err(p) => writeln!(out, "{bold}{}{reset}: {red}error{reset}: {p}", r.path)?,
+            Ok(a) => {
+                if let Some(e) = &a.syntax_error {
+                    writeln!(
+                        out,
+                        "{bold}{}{reset}: {red}error{reset}: {e} (partial: measured what parsed)",
+                        r.path
+                    )?;
+                }
+            }
         }
         for v in &r.violations {
             let name = v.function.as_deref().unwrap_or("<file>");
@@ -113,7 +188,30 @@ fn render_text(results: &[FileResult], color: bool, out: &mut dyn Write) -> io::
             plural(s.errors, "error", "errors")
         )?;
     }
+    if s.skipped > 0 {
+        write!(out, ", {} skipped", s.skipped)?;
+    }
     writeln!(out)
+}
+
+/// Names the files the time budget left unchecked and the command that
+/// checks them (for the hook's warning, on stderr).
+pub(crate) fn render_not_checked(
+    paths: &[String],
+    budget_ms: u64,
+    command: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "antipasta: warning: time budget of {budget_ms} ms ran out; {} {} not checked:",
+        paths.len(),
+        plural(paths.len(), "file", "files")
+    )?;
+    for p in paths {
+        writeln!(out, "  {p}")?;
+    }
+    writeln!(out, "antipasta: check them with: {command}")
 }
 
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
@@ -133,6 +231,7 @@ fn json_report(results: &[FileResult]) -> Value {
             "functions": s.functions,
             "violations": s.violations,
             "errors": s.errors,
+            "skipped": s.skipped,
         },
         "files": results.iter().map(json_file).collect::<Vec<_>>(),
     })
@@ -141,7 +240,9 @@ fn json_report(results: &[FileResult]) -> Value {
 fn json_file(r: &FileResult) -> Value {
     let (error, metrics, functions) = match &r.outcome {
         Ok(a) => (
-            Value::Null,
+            a.syntax_error
+                .as_ref()
+                .map_or(Value::Null, |e| Value::String(e.to_string())),
             file_metrics_json(a),
             a.functions
                 .iter()
@@ -156,11 +257,19 @@ fn json_file(r: &FileResult) -> Value {
                 })
                 .collect(),
         ),
-        Err(message) => (Value::String(message.clone()), Value::Null, Vec::new()),
+        Err(p) if p.kind == ProblemKind::Skipped => (Value::Null, Value::Null, Vec::new()),
+        Err(p) => (Value::String(p.message.clone()), Value::Null, Vec::new()),
     };
+    let skipped = match &r.outcome {
+        Err(p) if p.kind == ProblemKind::Skipped => Value::String(p.message.clone()),
+        _ => Value::Null,
+    };
+    let partial = matches!(&r.outcome, Ok(a) if a.syntax_error.is_some());
     json!({
         "path": r.path,
         "error": error,
+        "partial": partial,
+        "skipped": skipped,
         "metrics": metrics,
         "functions": functions,
         "violations": r.violations.iter().map(violation_json).collect::<Vec<_>>(),

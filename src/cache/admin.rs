@@ -356,7 +356,10 @@ mod tests {
     fn filled(dir: &Path) {
         let cache = Cache::open(dir, 7, &CacheOptions::default()).unwrap();
         for i in 0..5u8 {
-            cache.put(&ContentId::of_bytes(&[i]), &Err(format!("error {i}")));
+            cache.put(
+                &ContentId::of_bytes(&[i]),
+                &Err(crate::report::Problem::error(format!("error {i}"))),
+            );
         }
         cache.finish();
     }
@@ -372,7 +375,7 @@ mod tests {
         let cache = Cache::open(b.path(), 7, &CacheOptions::default()).unwrap();
         assert_eq!(
             cache.get(&ContentId::of_bytes(&[3])),
-            Some(Err("error 3".to_owned()))
+            Some(Err(crate::report::Problem::error("error 3")))
         );
     }
 

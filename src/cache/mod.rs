@@ -43,11 +43,12 @@ use fjall::{Database, Keyspace, KeyspaceCreateOptions};
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::FileAnalysis;
+use crate::report::{Problem, ProblemKind};
 pub(crate) use content::{ContentId, WorktreeIndex};
 
 /// Bump when the encoding of values or keys changes without a crate release
 /// (new fields in [`FileAnalysis`], a new metric): old entries then miss.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Bump when the store's layout (keyspaces, meta records) changes: a fresh
 /// store is started and the old one deleted.
 const SCHEMA: u32 = 1;
@@ -66,7 +67,9 @@ const RUNS_KEPT: usize = 20;
 
 /// What a cached file analysis holds: the analysis, or why the content
 /// cannot be analysed (undecodable, syntax error).
-pub(crate) type Outcome = Result<FileAnalysis, String>;
+/// What a file's content gives: its analysis or the problem with it. Only
+/// content-determined problems are stored (see [`Cache::put`]).
+pub(crate) type Outcome = Result<FileAnalysis, Problem>;
 
 /// Cache settings from the command line and the environment.
 #[derive(Clone, Debug, Default)]
@@ -375,7 +378,9 @@ impl Cache {
 
     /// Stores the outcome for this content (after the analysis finished).
     pub(crate) fn put(&self, id: &ContentId, outcome: &Outcome) {
-        if self.is_broken() {
+        // A skipped file depends on settings (size limit), an internal
+        // failure on antipasta's bugs: neither belongs to the content.
+        if self.is_broken() || matches!(outcome, Err(p) if p.kind != ProblemKind::Error) {
             return;
         }
         let key = self.key(id);
@@ -587,6 +592,14 @@ pub(crate) enum Content {
 }
 
 impl Content {
+    /// Size of bytes still to analyse; 0 for a cache hit (nothing to do).
+    pub(crate) fn fresh_len(&self) -> u64 {
+        match self {
+            Content::Cached(_) => 0,
+            Content::Fresh(_, bytes) => bytes.len() as u64,
+        }
+    }
+
     /// Looks `id` up, calling `read` only on a miss.
     pub(crate) fn load(
         cache: Option<&Cache>,
@@ -720,7 +733,7 @@ mod tests {
         let outcome = sample();
         let record = encode_record(&key, &outcome).unwrap();
         assert_eq!(decode_record(&key, &record), Some(outcome));
-        let error: Outcome = Err("syntax error at 1:1".to_owned());
+        let error: Outcome = Err(crate::report::Problem::error("syntax error at 1:1"));
         let record = encode_record(&key, &error).unwrap();
         assert_eq!(decode_record(&key, &record), Some(error));
     }

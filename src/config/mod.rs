@@ -393,7 +393,39 @@ pub(crate) struct Settings {
     pub(crate) modified: ModifiedPolicy,
     /// Count multi-line strings as comments in the maintainability index.
     pub(crate) mi_multi_as_comments: bool,
+    /// Files larger than this many bytes are skipped (0: no limit).
+    pub(crate) max_file_bytes: u64,
+    /// Time budget of the pre-commit check in milliseconds (0: none).
+    pub(crate) budget_ms: u64,
+    /// The verdict when the budget ran out before every file was checked.
+    pub(crate) on_budget_exceeded: BudgetPolicy,
+    /// Files checked first when time is short.
+    pub(crate) critical: PathPatterns,
+    /// The pre-commit hook lets the commit through when antipasta itself fails.
+    pub(crate) fail_open: bool,
 }
+
+/// `on_budget_exceeded`: what the gate says about files it had no time for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum BudgetPolicy {
+    /// Pass, with a warning naming the files not checked.
+    Pass,
+    /// Fail (exit 1), naming the files not checked.
+    Fail,
+}
+
+impl BudgetPolicy {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            BudgetPolicy::Pass => "pass",
+            BudgetPolicy::Fail => "fail",
+        }
+    }
+}
+
+/// Default `budget_ms` of the pre-commit check.
+pub(crate) const DEFAULT_HOOK_BUDGET_MS: u64 = 1000;
 
 impl Default for Settings {
     fn default() -> Settings {
@@ -405,6 +437,11 @@ impl Default for Settings {
             overrides: Vec::new(),
             modified: ModifiedPolicy::NoWorse,
             mi_multi_as_comments: true,
+            max_file_bytes: crate::guard::DEFAULT_MAX_FILE_BYTES,
+            budget_ms: DEFAULT_HOOK_BUDGET_MS,
+            on_budget_exceeded: BudgetPolicy::Pass,
+            critical: PathPatterns::empty(),
+            fail_open: true,
         }
     }
 }

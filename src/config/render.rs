@@ -31,6 +31,17 @@ pub(crate) fn show(settings: &Settings) -> String {
         "mi_multi_as_comments = {}\n",
         settings.mi_multi_as_comments
     ));
+    out.push_str(&format!("max_file_bytes = {}\n", settings.max_file_bytes));
+    out.push_str(&format!("budget_ms = {}\n", settings.budget_ms));
+    out.push_str(&format!(
+        "on_budget_exceeded = {}\n",
+        quote(settings.on_budget_exceeded.as_str())
+    ));
+    out.push_str(&format!(
+        "critical = {}\n",
+        string_array(settings.critical.patterns())
+    ));
+    out.push_str(&format!("fail_open = {}\n", settings.fail_open));
 
     let mut rules = settings.rules.clone();
     // A default metric with no rule at all would come back with its default
@@ -143,6 +154,32 @@ pub(crate) fn init_template() -> String {
         "# mi_multi_as_comments = {}\n\n",
         defaults.mi_multi_as_comments
     ));
+    out.push_str("# Files larger than this many bytes are skipped with a message (0: no limit).\n");
+    out.push_str(&format!(
+        "# max_file_bytes = {}\n\n",
+        defaults.max_file_bytes
+    ));
+    out.push_str(
+        "# Time budget of the pre-commit check (`antipasta check`), in milliseconds\n\
+         # (0: none; `metrics` and `diff` have none unless given `--budget MS`).\n\
+         # When it runs out no new file starts; the files not checked are listed.\n",
+    );
+    out.push_str(&format!("# budget_ms = {}\n\n", defaults.budget_ms));
+    out.push_str("# Verdict when the budget ran out: \"pass\" (with a warning) or \"fail\".\n");
+    out.push_str(&format!(
+        "# on_budget_exceeded = {}\n\n",
+        quote(defaults.on_budget_exceeded.as_str())
+    ));
+    out.push_str("# Globs of files checked first when time is short.\n");
+    out.push_str(&format!(
+        "# critical = {}\n\n",
+        string_array(defaults.critical.patterns())
+    ));
+    out.push_str(
+        "# When antipasta itself fails in the pre-commit hook (a bug, an unreadable\n\
+         # repository), let the commit through with a warning (true) or block it (false).\n",
+    );
+    out.push_str(&format!("# fail_open = {}\n\n", defaults.fail_open));
     out.push_str(
         "# Limits. A value passes when `value <comparison> threshold` holds; the\n\
          # comparison is `>=` for maintainability_index and `<=` for the rest.\n\
@@ -212,6 +249,11 @@ mod tests {
             "python_extensions",
             "modified",
             "mi_multi_as_comments",
+            "max_file_bytes",
+            "budget_ms",
+            "on_budget_exceeded",
+            "critical",
+            "fail_open",
             "[thresholds]",
             "[[rules]]",
             "[[overrides]]",
@@ -249,7 +291,9 @@ mod tests {
         assert!(
             shown.starts_with(
                 "ignore_patterns = []\nuse_gitignore = true\npython_extensions = [\".py\"]\n\
-             modified = \"no-worse\"\nmi_multi_as_comments = true\n\n[[rules]]\n\
+             modified = \"no-worse\"\nmi_multi_as_comments = true\nmax_file_bytes = 5242880\n\
+             budget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
+             \n[[rules]]\n\
              metric = \"cyclomatic_complexity\"\ncomparison = \"<=\"\nthreshold = 10\n\
              scope = \"function\"\nenabled = true\n"
             ),

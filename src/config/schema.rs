@@ -16,8 +16,8 @@ use toml::Spanned;
 use super::diagnostic::{ConfigError, HINT_MARKER};
 use super::values::{Extension, MetricName, Threshold};
 use super::{
-    default_comparison, default_scope, default_threshold, Comparison, ModifiedPolicy, Override,
-    PathPatterns, Rule, RuleEdits, Scope, Settings,
+    default_comparison, default_scope, default_threshold, BudgetPolicy, Comparison, ModifiedPolicy,
+    Override, PathPatterns, Rule, RuleEdits, Scope, Settings,
 };
 
 #[derive(Deserialize)]
@@ -28,6 +28,11 @@ pub(super) struct RawConfig {
     python_extensions: Option<Vec<Extension>>,
     modified: Option<ModifiedPolicy>,
     mi_multi_as_comments: Option<bool>,
+    max_file_bytes: Option<u64>,
+    budget_ms: Option<u64>,
+    on_budget_exceeded: Option<BudgetPolicy>,
+    critical: Option<Spanned<Vec<Spanned<String>>>>,
+    fail_open: Option<bool>,
     thresholds: Option<BTreeMap<Spanned<MetricName>, Threshold>>,
     rules: Option<Vec<RawRule>>,
     overrides: Option<Vec<RawOverride>>,
@@ -129,6 +134,21 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
     }
     if let Some(v) = raw.mi_multi_as_comments {
         settings.mi_multi_as_comments = v;
+    }
+    if let Some(v) = raw.max_file_bytes {
+        settings.max_file_bytes = v;
+    }
+    if let Some(v) = raw.budget_ms {
+        settings.budget_ms = v;
+    }
+    if let Some(v) = raw.on_budget_exceeded {
+        settings.on_budget_exceeded = v;
+    }
+    if let Some(patterns) = raw.critical {
+        settings.critical = compile_patterns(patterns.into_inner(), src)?;
+    }
+    if let Some(v) = raw.fail_open {
+        settings.fail_open = v;
     }
     resolve_edits(raw.thresholds, raw.rules, src)?.apply(&mut settings.rules);
     for o in raw.overrides.unwrap_or_default() {

@@ -250,6 +250,7 @@ fn def_body(def: &StmtFunctionDef, nesting: u32, scope: Scope) -> u32 {
 }
 
 fn stmt(s: &Stmt, nesting: u32, scope: Scope) -> u32 {
+    crate::guard::ensure_stack();
     let n = nesting;
     match s {
         Stmt::FunctionDef(def) => match scope {
@@ -339,6 +340,7 @@ fn opt_expr(e: Option<&Expr>, nesting: u32) -> u32 {
 /// Score of an expression. Only the kinds listed here are looked into; every
 /// other kind is opaque to complexipy and scores 0 with its whole subtree.
 fn expr(e: &Expr, nesting: u32) -> u32 {
+    crate::guard::ensure_stack();
     let n = nesting;
     match e {
         Expr::BoolOp(b) => bool_sequence(b),
@@ -433,6 +435,7 @@ struct SelfCall<'n> {
 
 impl<'a> Visitor<'a> for SelfCall<'_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        crate::guard::ensure_stack();
         if self.found || matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
             return;
         }
@@ -440,6 +443,7 @@ impl<'a> Visitor<'a> for SelfCall<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        crate::guard::ensure_stack();
         if self.found {
             return;
         }

@@ -85,6 +85,7 @@ impl DecisionPoints {
 
 impl<'a> Visitor<'a> for DecisionPoints {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        crate::guard::ensure_stack();
         match stmt {
             // Separate blocks: never walked into from here.
             Stmt::FunctionDef(def) => {
@@ -134,6 +135,7 @@ impl<'a> Visitor<'a> for DecisionPoints {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        crate::guard::ensure_stack();
         match expr {
             Expr::BoolOp(ast) => self.add(ast.values.len().saturating_sub(1)),
             Expr::If(_) => self.add(1),

@@ -203,6 +203,7 @@ impl<'a> Counter<'a> {
 
 impl<'a> Visitor<'a> for Counter<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        crate::guard::ensure_stack();
         match stmt {
             // Only the body, under the def's own name; decorators, defaults and
             // annotations are skipped as radon skips them.
@@ -223,6 +224,7 @@ impl<'a> Visitor<'a> for Counter<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        crate::guard::ensure_stack();
         match expr {
             Expr::BinOp(bin) => {
                 self.operator(Operator::Binary(bin.op));

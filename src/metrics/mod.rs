@@ -14,7 +14,8 @@ use ruff_python_ast::Stmt;
 use serde::{Deserialize, Serialize};
 
 use crate::functions::{function_hashes, index_functions};
-use crate::parse::{parse, SyntaxError};
+use crate::guard::TooDeep;
+use crate::parse::{parse_recovering, SyntaxError};
 use crate::source::SourceText;
 use halstead::Halstead;
 use raw::{RawError, RawMetrics};
@@ -137,16 +138,32 @@ impl FileMetrics {
 pub(crate) struct FileAnalysis {
     pub file: FileMetrics,
     pub functions: Vec<FunctionReport>,
+    /// The first syntax error when the file does not parse cleanly. The
+    /// analysis is then partial: file metrics cover the tree the parser
+    /// recovered, `functions` only those no syntax error touches.
+    pub syntax_error: Option<SyntaxError>,
 }
 
 /// Parses a source and computes every metric of the file and its functions.
+/// A syntax error gives a partial analysis; only text nested too deeply to
+/// walk safely is refused.
 pub(crate) fn analyze(
     source: &SourceText,
     options: MetricOptions,
-) -> Result<FileAnalysis, SyntaxError> {
-    let parsed = parse(source)?;
+) -> Result<FileAnalysis, TooDeep> {
+    let recovered = parse_recovering(source)?;
+    let parsed = &recovered.parsed;
     let body: &[Stmt] = &parsed.syntax().body;
-    let index = index_functions(body, source);
+    let mut index = index_functions(body, source);
+    // A function with a syntax error inside (or right at its end, such as a
+    // missing operand before the newline) has metrics of a guessed tree.
+    index.retain(|f| {
+        let range = ruff_text_size::Ranged::range(f.def);
+        !recovered
+            .error_ranges
+            .iter()
+            .any(|e| range.start() <= e.start() && e.start() <= range.end())
+    });
     let mut cognitive_total = cognitive::module_level(body);
     let functions = index
         .iter()
@@ -205,6 +222,7 @@ pub(crate) fn analyze(
             maintainability,
         },
         functions,
+        syntax_error: recovered.errors.into_iter().next(),
     })
 }
 

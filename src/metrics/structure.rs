@@ -36,6 +36,7 @@ fn suite_depth(body: &[Stmt], level: u32) -> u32 {
 }
 
 fn stmt_depth(stmt: &Stmt, level: u32) -> u32 {
+    crate::guard::ensure_stack();
     let inner = level + 1;
     match stmt {
         Stmt::If(s) => s

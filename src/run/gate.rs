@@ -13,17 +13,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use serde_json::json;
 
+use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{self, CacheOptions, Content, ContentId};
 use crate::cli::GateArgs;
-use crate::config::{self, ModifiedPolicy};
+use crate::config::{self, BudgetPolicy, ModifiedPolicy};
 use crate::diff::{diff_functions, ChangeKind, FilePair, FunctionChange};
 use crate::git::{self, FileChange};
-use crate::metrics::{analyze, FileAnalysis, MetricOptions};
-use crate::report::{function_metrics_json, violation_json, Format};
-use crate::source::decode;
+use crate::isolate::{analyze_bytes, Internal};
+use crate::metrics::{FileAnalysis, MetricOptions};
+use crate::report::{function_metrics_json, violation_json, Format, Problem, ProblemKind};
 use crate::thresholds::{check_file_change, check_function_change, Violation};
-
-use super::parallel_map;
 
 /// One changed Python file with both sides analysed.
 struct GateFile {
@@ -32,7 +31,16 @@ struct GateFile {
     rel: PathBuf,
     old: Option<FileAnalysis>,
     /// `None` for a deleted file; `Err` when the new content is unusable.
-    new: Option<Result<FileAnalysis, String>>,
+    new: Option<Result<FileAnalysis, Problem>>,
+}
+
+/// True when the gate compares a commit range: `diff`, or `check` run by
+/// pre-commit with `--from-ref/--to-ref`. Otherwise `check` is the
+/// pre-commit hook, which fails open and has a default time budget.
+pub(super) fn has_range(range: Option<&str>) -> bool {
+    range.is_some()
+        || (std::env::var_os("PRE_COMMIT_FROM_REF").is_some()
+            && std::env::var_os("PRE_COMMIT_TO_REF").is_some())
 }
 
 pub(super) fn check(
@@ -98,8 +106,7 @@ pub(super) fn check(
         function_hashes: true,
     };
     // Blobs are read here, on one thread (a gix Repository is not Sync);
-    // analysis fans out.
-    // A blob already in the cache is not even read.
+    // analysis fans out. A blob already in the cache is not even read.
     let cache = (!files.is_empty())
         .then(|| {
             cache::open_for_repo(
@@ -109,42 +116,67 @@ pub(super) fn check(
             )
         })
         .flatten();
-    let load = |id: Option<gix::ObjectId>, path: &str| {
-        id.map(|id| {
-            Content::load(cache.as_ref(), ContentId::Blob(id), || {
-                git::read_blob(&repo, id, path)
-            })
-        })
-        .transpose()
-    };
     let mut blobs = Vec::with_capacity(files.len());
     for (change, _) in &files {
-        blobs.push((
-            load(change.old, &change.path)?,
-            load(change.new, &change.path)?,
-        ));
+        let load = |id: gix::ObjectId| {
+            Content::load(cache.as_ref(), ContentId::Blob(id), || {
+                git::read_blob(&repo, id, &change.path)
+            })
+            .context(Internal)
+        };
+        let old = change.old.map(load).transpose()?;
+        let new = change.new.map(load).transpose()?;
+        blobs.push((old, new));
     }
-    let measure = |bytes: &[u8]| analyze_bytes(bytes, options);
-    let analysed = parallel_map(&blobs, |(old, new)| {
+    let hook = range.is_none();
+    let budget =
+        Budget::from_start(
+            args.budget
+                .unwrap_or(if hook { settings.budget_ms } else { 0 }),
+        );
+    let keys: Vec<Priority> = files
+        .iter()
+        .zip(&blobs)
+        .map(|((_, rel), (_, new))| Priority {
+            critical: settings.critical.matches(rel),
+            change_bytes: new.as_ref().map_or(0, Content::fresh_len),
+        })
+        .collect();
+    let limit = settings.max_file_bytes;
+    let measure = |bytes: &[u8]| analyze_bytes(bytes, limit, options);
+    let analysed = map_in_order(&blobs, &priority_order(&keys), budget, |(old, new)| {
         (
             old.as_ref()
                 .and_then(|c| c.outcome(cache.as_ref(), measure).ok()),
             new.as_ref().map(|c| c.outcome(cache.as_ref(), measure)),
         )
-    })?;
+    })
+    .context(Internal)?;
     if let Some(cache) = cache {
         cache.finish();
     }
-    let files: Vec<GateFile> = files
-        .into_iter()
-        .zip(analysed)
-        .map(|((change, rel), (old, new))| GateFile {
-            change,
-            rel,
-            old,
-            new,
-        })
-        .collect();
+    if let Some(code) = crate::cancel::requested() {
+        eprintln!(
+            "antipasta: {}; nothing was judged",
+            crate::cancel::signal_name(code)
+        );
+        return Ok(ExitCode::from(code));
+    }
+    let mut not_checked: Vec<String> = Vec::new();
+    let mut gate_files: Vec<GateFile> = Vec::with_capacity(files.len());
+    for ((change, rel), result) in files.into_iter().zip(analysed) {
+        match result {
+            Some((old, new)) => gate_files.push(GateFile {
+                change,
+                rel,
+                old,
+                new,
+            }),
+            None => not_checked.push(change.path),
+        }
+    }
+    not_checked.sort();
+    let files = gate_files;
 
     let empty = Vec::new();
     let pairs: Vec<FilePair<'_>> = files
@@ -201,10 +233,18 @@ pub(super) fn check(
         verdicts.push(verdict);
     }
 
-    let errors = files
+    let problem_count = |kind: ProblemKind| {
+        files
+            .iter()
+            .filter(|f| matches!(&f.new, Some(Err(p)) if p.kind == kind))
+            .count()
+    };
+    let partial = files
         .iter()
-        .filter(|f| matches!(f.new, Some(Err(_))))
+        .filter(|f| matches!(&f.new, Some(Ok(a)) if a.syntax_error.is_some()))
         .count();
+    let internal = problem_count(ProblemKind::Internal);
+    let errors = problem_count(ProblemKind::Error) + partial + internal;
     let changed_functions: usize = verdicts.iter().map(|v| v.judged.len()).sum();
     let violations: usize = verdicts.iter().map(|v| v.violations.len()).sum();
     let summary = GateSummary {
@@ -212,14 +252,40 @@ pub(super) fn check(
         changed_functions,
         violations,
         errors,
+        skipped: problem_count(ProblemKind::Skipped),
     };
     match args.format {
         Format::Text => render_text(&files, &verdicts, &summary, args.verbose, out)?,
-        Format::Json => render_json(&files, &verdicts, &summary, out)?,
+        Format::Json => render_json(&files, &verdicts, &summary, &not_checked, out)?,
     }
-    Ok(if errors > 0 {
+    let over_budget = !not_checked.is_empty();
+    if over_budget {
+        let command = match (&range, not_checked.len()) {
+            (Some(r), _) => format!("antipasta diff {r} --budget 0"),
+            (None, n) if n <= 20 => format!("antipasta check --budget 0 {}", not_checked.join(" ")),
+            (None, _) => "antipasta check --budget 0".to_string(),
+        };
+        crate::report::render_not_checked(
+            &not_checked,
+            budget.ms,
+            &command,
+            &mut std::io::stderr(),
+        )?;
+    }
+    // The hook fails open on antipasta's own failures (see `fail_open`).
+    let blocking_errors = if hook && settings.fail_open && internal > 0 {
+        eprintln!(
+            "antipasta: WARNING: internal error on {internal} {}; the commit proceeds for \
+             them (fail_open = true)",
+            plural(internal, "file", "files")
+        );
+        errors - internal
+    } else {
+        errors
+    };
+    Ok(if blocking_errors > 0 {
         ExitCode::from(2)
-    } else if violations > 0 {
+    } else if violations > 0 || (over_budget && settings.on_budget_exceeded == BudgetPolicy::Fail) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -252,11 +318,7 @@ struct GateSummary {
     changed_functions: usize,
     violations: usize,
     errors: usize,
-}
-
-fn analyze_bytes(bytes: &[u8], options: MetricOptions) -> Result<FileAnalysis, String> {
-    let source = decode(bytes).map_err(|e| e.to_string())?;
-    analyze(&source, options).map_err(|e| e.to_string())
+    skipped: usize,
 }
 
 /// `path` relative to the work tree, with `/` separators.
@@ -303,8 +365,21 @@ fn render_text(
 ) -> Result<()> {
     for v in verdicts {
         let file = &files[v.index];
-        if let Some(Err(message)) = &file.new {
-            writeln!(out, "{}: error: {message}", file.change.path)?;
+        match &file.new {
+            Some(Err(p)) if p.kind == ProblemKind::Skipped => {
+                writeln!(out, "{}: {p}", file.change.path)?;
+            }
+            Some(Err(p)) => writeln!(out, "{}: error: {p}", file.change.path)?,
+            Some(Ok(a)) => {
+                if let Some(e) = &a.syntax_error {
+                    writeln!(
+                        out,
+                        "{}: error: {e} (partial: judged what parsed)",
+                        file.change.path
+                    )?;
+                }
+            }
+            None => {}
         }
         for violation in &v.violations {
             writeln!(
@@ -336,6 +411,9 @@ fn render_text(
                 plural(s.errors, "error", "errors")
             )?;
         }
+        if s.skipped > 0 {
+            write!(out, ", {} skipped", s.skipped)?;
+        }
         writeln!(out)?;
     }
     Ok(())
@@ -345,6 +423,7 @@ fn render_json(
     files: &[GateFile],
     verdicts: &[FileVerdict],
     s: &GateSummary,
+    not_checked: &[String],
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut functions = Vec::new();
@@ -360,7 +439,14 @@ fn render_json(
                 _ => "modified",
             },
             "error": match &file.new {
-                Some(Err(m)) => json!(m),
+                Some(Err(p)) if p.kind == ProblemKind::Skipped => json!(null),
+                Some(Err(p)) => json!(p.message),
+                Some(Ok(a)) => json!(a.syntax_error.as_ref().map(ToString::to_string)),
+                None => json!(null),
+            },
+            "partial": matches!(&file.new, Some(Ok(a)) if a.syntax_error.is_some()),
+            "skipped": match &file.new {
+                Some(Err(p)) if p.kind == ProblemKind::Skipped => json!(p.message),
                 _ => json!(null),
             },
         }));
@@ -400,8 +486,11 @@ fn render_json(
             "changed_functions": s.changed_functions,
             "violations": s.violations,
             "errors": s.errors,
+            "skipped": s.skipped,
+            "not_checked": not_checked.len(),
         },
         "files": file_entries,
+        "not_checked": not_checked,
         "functions": functions,
         "violations": violations,
     });

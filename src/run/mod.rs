@@ -1,9 +1,10 @@
 //! The only place where stages are wired together.
 //!
 //! `metrics`: which files (walk) → bytes → [`SourceText`] → [`FileAnalysis`] →
-//! violations → report. Files are analysed in parallel on a rayon pool whose
-//! threads have a large stack (deeply nested code recurses deeply), results
-//! are sorted by path before reporting so output is deterministic. A problem
+//! violations → report. Files are analysed in parallel in priority order
+//! within the time budget ([`crate::budget`]), each isolated so that a bad
+//! file gives an entry, never a crash ([`crate::isolate`]); results are
+//! sorted by path before reporting so output is deterministic. A problem
 //! with one file becomes that file's error entry; a problem with the run (bad
 //! config, a path that does not exist) is an `Err` and exit code 2.
 
@@ -12,34 +13,76 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use rayon::prelude::*;
 
 mod gate;
 
+use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{CacheOptions, WorktreeCache};
 use crate::cli::{CheckArgs, Cli, Command, ConfigCommand, MetricsArgs};
-use crate::config::{self, Settings};
-use crate::metrics::{analyze, MetricOptions};
-use crate::report::{self, FileResult, Format};
-use crate::source::decode;
+use crate::config::{self, BudgetPolicy, Settings};
+use crate::isolate::{analyze_bytes, is_internal, Internal};
+use crate::metrics::MetricOptions;
+use crate::report::{self, FileResult, Format, Problem};
 use crate::thresholds::check_thresholds;
-
-/// Stack for analysis threads: the parser and the metric walks recurse once
-/// per nesting level.
-const ANALYSIS_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Runs a parsed command line; `Err` means exit code 2.
 pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let config = cli.config.as_deref();
     let cache = CacheOptions::from_args(&cli.cache)?;
-    match cli.command.unwrap_or(Command::Check(CheckArgs::default())) {
-        Command::Check(args) => gate::check(&cwd, config, args.gate, None, &cache, out),
+    let command = cli.command.unwrap_or(Command::Check(CheckArgs::default()));
+    if matches!(
+        command,
+        Command::Check(_) | Command::Diff(_) | Command::Metrics(_)
+    ) {
+        if let Err(err) = crate::cancel::install() {
+            eprintln!("antipasta: warning: Ctrl-C will not stop the run cleanly: {err}");
+        }
+    }
+    match command {
+        Command::Check(args) => {
+            let hook = !gate::has_range(None);
+            let result =
+                crate::isolate::catch(|| gate::check(&cwd, config, args.gate, None, &cache, out))
+                    .unwrap_or_else(|panic| Err(anyhow::anyhow!(panic).context(Internal)));
+            if hook {
+                fail_open(result, &cwd, config)
+            } else {
+                result
+            }
+        }
         Command::Diff(args) => gate::check(&cwd, config, args.gate, Some(args.range), &cache, out),
         Command::Metrics(args) => metrics(&cwd, config, args, &cache, out),
         Command::Cache(cmd) => crate::cache::admin::run(&cwd, &cache, cmd, out),
         Command::Hook(cmd) => crate::hook::run(&cwd, cmd, out),
         Command::Config(cmd) => config_command(&cwd, config, cmd, out),
+    }
+}
+
+/// The pre-commit hook's answer to its own failure (a panic, a git object
+/// that cannot be read, threads that cannot start): let the commit through
+/// with a loud warning, unless the configuration says `fail_open = false`.
+/// Problems the user must fix (not a repository, a bad configuration,
+/// unmerged paths) stay errors.
+fn fail_open(
+    result: Result<ExitCode>,
+    cwd: &Path,
+    explicit_config: Option<&Path>,
+) -> Result<ExitCode> {
+    let err = match result {
+        Err(err) if is_internal(&err) => err,
+        other => return other,
+    };
+    let open = config::load(cwd, explicit_config).map_or(true, |l| l.settings.fail_open);
+    if open {
+        eprintln!(
+            "antipasta: WARNING: the complexity check did not run: {err:#}\n\
+             antipasta: WARNING: the commit proceeds unchecked (fail_open = true); \
+             run `antipasta check` to see the problem"
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(err)
     }
 }
 
@@ -75,11 +118,33 @@ fn metrics(
     let cache = (!files.is_empty())
         .then(|| WorktreeCache::open(cwd, cache, cache_fingerprint(&settings, options)))
         .flatten();
-    let mut results: Vec<FileResult> = parallel_map(&files, |file| {
+    let budget = Budget::from_start(args.budget.unwrap_or(0));
+    let order = match budget.ms {
+        0 => (0..files.len()).collect(),
+        _ => priority_order(
+            &files
+                .iter()
+                .map(|f| file_priority(f, &settings))
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let analysed = map_in_order(&files, &order, budget, |file| {
         analyze_file(file, &settings, options, cache.as_ref())
     })?;
     if let Some(cache) = cache {
         cache.cache.finish();
+    }
+    if let Some(code) = crate::cancel::requested() {
+        eprintln!("antipasta: {}; no report", crate::cancel::signal_name(code));
+        return Ok(ExitCode::from(code));
+    }
+    let mut results: Vec<FileResult> = Vec::with_capacity(files.len());
+    let mut not_checked: Vec<String> = Vec::new();
+    for (file, result) in files.iter().zip(analysed) {
+        match result {
+            Some(r) => results.push(r),
+            None => not_checked.push(file.display.clone()),
+        }
     }
     results.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -94,51 +159,27 @@ fn metrics(
     } else {
         report::render(&results, args.format, color, out).context("writing the report")?;
     }
+    let over_budget = !not_checked.is_empty();
+    if over_budget {
+        let command = format!("antipasta metrics {}", not_checked.join(" "));
+        report::render_not_checked(&not_checked, budget.ms, &command, &mut std::io::stderr())?;
+    }
     let s = report::summarize(&results);
     Ok(if s.errors > 0 {
         ExitCode::from(2)
-    } else if s.violations > 0 {
+    } else if s.violations > 0 || (over_budget && settings.on_budget_exceeded == BudgetPolicy::Fail)
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// The cache namespace: every option that changes a stored value. Runs
-/// without function hashes (`metrics`) and with them (`check`, `diff`) keep
-/// separate entries, so the gate never reads an entry that lacks hashes.
-pub(crate) fn cache_fingerprint(settings: &Settings, options: MetricOptions) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = twox_hash::XxHash64::with_seed(0);
-    settings.fingerprint().hash(&mut h);
-    options.function_hashes.hash(&mut h);
-    h.finish()
-}
-
-/// Maps `f` over `items` on threads with a large stack: a rayon pool for
-/// many items, one plain thread for one or two (a hook commit should not pay
-/// for a pool it does not need).
-pub(crate) fn parallel_map<T, R, F>(items: &[T], f: F) -> Result<Vec<R>>
-where
-    T: Sync,
-    R: Send,
-    F: Fn(&T) -> R + Sync,
-{
-    if items.len() <= 2 {
-        return std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .stack_size(ANALYSIS_STACK_BYTES)
-                .spawn_scoped(scope, || items.iter().map(&f).collect())
-                .context("starting the analysis thread")?
-                .join()
-                .map_err(|_| anyhow::anyhow!("internal error: the analysis thread panicked"))
-        });
+fn file_priority(file: &InputFile, settings: &Settings) -> Priority {
+    Priority {
+        critical: settings.critical.matches(&file.rel),
+        change_bytes: std::fs::metadata(&file.path).map_or(0, |m| m.len()),
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(ANALYSIS_STACK_BYTES)
-        .build()
-        .context("starting the analysis threads")?;
-    Ok(pool.install(|| items.par_iter().map(&f).collect()))
 }
 
 /// A file to analyse: how to show it, where it is, and its path relative to
@@ -239,22 +280,33 @@ fn slash_path(path: &Path) -> String {
     s.to_owned()
 }
 
+/// The cache namespace: every option that changes a stored value. Runs
+/// without function hashes (`metrics`) and with them (`check`, `diff`) keep
+/// separate entries, so the gate never reads an entry that lacks hashes.
+pub(crate) fn cache_fingerprint(settings: &Settings, options: MetricOptions) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = twox_hash::XxHash64::with_seed(0);
+    settings.fingerprint().hash(&mut h);
+    options.function_hashes.hash(&mut h);
+    h.finish()
+}
+
 fn analyze_file(
     file: &InputFile,
     settings: &Settings,
     options: MetricOptions,
     cache: Option<&WorktreeCache>,
 ) -> FileResult {
-    let measure = |bytes: &[u8]| {
-        decode(bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|source| analyze(&source, options).map_err(|e| e.to_string()))
-    };
+    let limit = settings.max_file_bytes;
+    let measure = |bytes: &[u8]| analyze_bytes(bytes, limit, options);
     let outcome = match cache {
-        Some(cache) => cache.outcome(&file.path, measure),
-        None => std::fs::read(&file.path).map(|bytes| measure(&bytes)),
-    }
-    .unwrap_or_else(|e| Err(format!("cannot read file: {e}")));
+        Some(cache) => check_size(&file.path, limit).and_then(|()| {
+            cache
+                .outcome(&file.path, measure)
+                .unwrap_or_else(|e| Err(Problem::error(format!("cannot read file: {e}"))))
+        }),
+        None => read_limited(&file.path, limit).and_then(|bytes| measure(&bytes)),
+    };
     let violations = match &outcome {
         Ok(analysis) => check_thresholds(&settings.rules_for(&file.rel), analysis),
         Err(_) => Vec::new(),
@@ -264,6 +316,26 @@ fn analyze_file(
         outcome,
         violations,
     }
+}
+
+/// Skips a file over `limit` bytes (0: none) before it is read.
+fn check_size(path: &Path, limit: u64) -> Result<(), Problem> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Problem::error(format!("cannot read file: {e}")))?
+        .len();
+    if limit > 0 && size > limit {
+        return Err(Problem::skipped(crate::guard::Skip::TooLarge {
+            bytes: size,
+            limit,
+        }));
+    }
+    Ok(())
+}
+
+/// Reads a file, skipping one over `limit` bytes (0: none) before reading it.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
+    check_size(path, limit)?;
+    std::fs::read(path).map_err(|e| Problem::error(format!("cannot read file: {e}")))
 }
 
 fn config_command(

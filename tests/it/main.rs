@@ -5,3 +5,4 @@ mod cache;
 mod common;
 mod gate;
 mod metrics;
+mod robust;

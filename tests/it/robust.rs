@@ -1,0 +1,283 @@
+//! Robustness in real processes: pathological input never crashes the
+//! process, per-file failures never abort the run, the hook fails open on
+//! its own errors, the time budget names what it skipped, signals stop the
+//! run with 130/143.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::common::*;
+
+fn antipasta_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_antipasta"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("PRE_COMMIT_FROM_REF")
+        .env_remove("PRE_COMMIT_TO_REF");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("running antipasta")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn pathological_nesting_gives_error_entries_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 100_000;
+    let cases = [
+        (
+            "parens.py",
+            format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n)),
+        ),
+        (
+            "brackets.py",
+            format!("x = {}{}\n", "[".repeat(n), "]".repeat(n)),
+        ),
+        ("unary.py", format!("x = {}1\n", "-".repeat(n))),
+        ("nots.py", format!("x = {}1\n", "not ".repeat(n))),
+        ("lambdas.py", format!("x = {}1\n", "lambda: ".repeat(n))),
+        ("attrs.py", format!("x = a{}\n", ".a".repeat(n))),
+        ("calls.py", format!("x = a{}\n", "()".repeat(n))),
+        ("sum.py", format!("x = {}\n", vec!["1"; n].join(" + "))),
+        ("power.py", format!("x = {}\n", vec!["2"; n].join(" ** "))),
+        ("ifs.py", {
+            // 3,000 nested blocks (100,000 would be a 5 GB file).
+            let mut s = String::new();
+            for i in 0..3_000 {
+                s.push_str(&"\t".repeat(i));
+                s.push_str("if x:\n");
+            }
+            s.push_str(&"\t".repeat(3_000));
+            s.push_str("pass\n");
+            s
+        }),
+    ];
+    for (name, text) in &cases {
+        write(dir.path(), name, text);
+    }
+    // Giant literals and long lines are fine: they are wide, not deep.
+    let items: Vec<String> = (0..200_000).map(|i| i.to_string()).collect();
+    write(
+        dir.path(),
+        "wide.py",
+        &format!(
+            "DATA = [{}]\nS = \"{}\"\ndef ok(a):\n    return a\n",
+            items.join(", "),
+            "x".repeat(1_000_000)
+        ),
+    );
+    let out = antipasta(dir.path(), &["metrics", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report = json(&out);
+    for file in report["files"].as_array().unwrap() {
+        let path = file["path"].as_str().unwrap();
+        if path == "wide.py" {
+            assert!(file["error"].is_null(), "{file}");
+            assert_eq!(file["functions"][0]["name"], "ok");
+        } else {
+            let error = file["error"].as_str().unwrap_or_default();
+            assert!(error.starts_with("nesting too deep"), "{path}: {error}");
+        }
+    }
+    assert_eq!(report["summary"]["errors"], cases.len());
+}
+
+#[test]
+fn syntax_error_reports_partial_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "broken.py",
+        "def ok(a):\n    if a:\n        return 1\n    return 2\n\ndef bad(a):\n    return a +\n",
+    );
+    let out = antipasta(dir.path(), &["metrics", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let file = &json(&out)["files"][0];
+    assert_eq!(file["partial"], true);
+    assert!(file["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("syntax error at line 7"));
+    assert_eq!(file["functions"].as_array().unwrap().len(), 1);
+    assert_eq!(file["functions"][0]["name"], "ok");
+    assert_eq!(file["functions"][0]["metrics"]["cyclomatic_complexity"], 2);
+    assert_eq!(file["metrics"]["lines_of_code"], 7);
+}
+
+#[test]
+fn binary_and_oversized_files_are_skipped_not_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".antipasta.toml", "max_file_bytes = 1000\n");
+    write_bytes(dir.path(), "blob.py", b"x = 1\n\0\x01\x02");
+    write(dir.path(), "big.py", &"x = 1\n".repeat(1000));
+    write(dir.path(), "ok.py", SIMPLE);
+    let out = antipasta(dir.path(), &["metrics"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("blob.py: skipped: binary file"), "{text}");
+    assert!(
+        text.contains("big.py: skipped: 6000 bytes is over max_file_bytes = 1000"),
+        "{text}"
+    );
+    assert!(
+        text.contains("3 files, 1 function, 0 violations, 2 skipped"),
+        "{text}"
+    );
+}
+
+/// A staged file whose blob is corrupt in the object database: reading it
+/// fails inside antipasta, which is not the author's fault.
+fn repo_with_corrupt_staged_blob() -> Repo {
+    let repo = Repo::new();
+    repo.write("app.py", SIMPLE);
+    repo.commit_all("init");
+    repo.write("app.py", "def add(a, b):\n    return b + a\n");
+    repo.git(&["add", "app.py"]);
+    let id = repo.git(&["rev-parse", ":app.py"]);
+    let id = id.trim();
+    let object = repo
+        .path()
+        .join(".git/objects")
+        .join(&id[..2])
+        .join(&id[2..]);
+    let mut perms = std::fs::metadata(&object).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&object, perms).unwrap();
+    std::fs::write(&object, b"not a zlib stream").unwrap();
+    repo
+}
+
+#[test]
+fn hook_fails_open_on_internal_errors() {
+    let repo = repo_with_corrupt_staged_blob();
+    let out = repo.check(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("WARNING: the complexity check did not run"));
+    assert!(stderr(&out).contains("app.py"), "{}", stderr(&out));
+
+    repo.write(".antipasta.toml", "fail_open = false\n");
+    let out = repo.check(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("app.py"), "{}", stderr(&out));
+}
+
+#[test]
+fn budget_names_every_file_not_checked() {
+    let repo = Repo::new();
+    repo.write("seed.py", SIMPLE);
+    repo.commit_all("init");
+    repo.write(
+        ".antipasta.toml",
+        "budget_ms = 200\ncritical = [\"core/**\"]\n",
+    );
+    for i in 0..2_000 {
+        let dir = if i < 3 { "core" } else { "pkg" };
+        repo.write(
+            &format!("{dir}/m{i:04}.py"),
+            &format!("def f{i}(a):\n    return a + {i}\n"),
+        );
+    }
+    repo.git(&["add", "-A"]);
+    // A synthetic slow workload (5 ms per file) makes the budget run out on
+    // any machine.
+    let out = antipasta_env(
+        repo.path(),
+        &["check", "--format", "json"],
+        &[("ANTIPASTA_TEST_FILE_DELAY_MS", "5")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let not_checked: Vec<&str> = report["not_checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let checked: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(!not_checked.is_empty());
+    assert_eq!(checked.len() + not_checked.len(), 2_000);
+    assert_eq!(report["summary"]["not_checked"], not_checked.len());
+    // Critical files start first (if reading the index already spent the
+    // budget on a loaded machine, nothing starts at all).
+    if checked.len() >= 3 {
+        for i in 0..3 {
+            let critical = format!("core/m{i:04}.py");
+            assert!(checked.contains(&critical.as_str()), "critical first");
+        }
+    }
+    let err = stderr(&out);
+    assert!(err.contains("time budget of 200 ms ran out"), "{err}");
+    assert!(err.contains("antipasta check --budget 0"), "{err}");
+    for path in &not_checked {
+        assert!(err.contains(&format!("  {path}\n")), "{path} not named");
+    }
+
+    // `on_budget_exceeded = "fail"` turns the same situation into exit 1.
+    repo.write(
+        ".antipasta.toml",
+        "budget_ms = 200\non_budget_exceeded = \"fail\"\n",
+    );
+    repo.git(&["add", ".antipasta.toml"]);
+    let out = antipasta_env(
+        repo.path(),
+        &["check"],
+        &[("ANTIPASTA_TEST_FILE_DELAY_MS", "5")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    // `--budget 0` checks everything.
+    let out = antipasta_env(repo.path(), &["check", "--budget", "0"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("not checked"));
+}
+
+fn stopped_by(signal: &str) -> Option<i32> {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..200 {
+        write(dir.path(), &format!("m{i:03}.py"), SIMPLE);
+    }
+    let child = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["metrics"])
+        .current_dir(dir.path())
+        .env("ANTIPASTA_TEST_FILE_DELAY_MS", "100")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let killed = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(stdout(&out), "", "no report after a signal");
+    assert!(stderr(&out).contains("no report"), "{}", stderr(&out));
+    out.status.code()
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_exits_130() {
+    assert_eq!(stopped_by("-INT"), Some(130));
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_exits_143() {
+    assert_eq!(stopped_by("-TERM"), Some(143));
+}
