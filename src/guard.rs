@@ -21,7 +21,6 @@
 //! No I/O here.
 
 use ruff_python_ast::token::TokenKind;
-use ruff_python_parser::{lexer, Mode};
 
 /// The deepest AST antipasta analyses, as estimated by [`nesting_bound`].
 /// The analysis threads have a 64 MB stack; every walk survives about 10,000
@@ -68,10 +67,14 @@ pub(crate) fn check_bytes(bytes: &[u8], limit: u64) -> Result<(), Skip> {
     }
 }
 
-/// Refuses text whose AST could be deeper than `limit` levels. (ruff's
-/// lexer does not expose token offsets, so the refusal has no position.)
-pub(crate) fn check_nesting(text: &str, limit: u32) -> Result<(), TooDeep> {
-    if nesting_exceeds(text, limit) {
+/// Refuses a token stream whose AST could be deeper than `limit` levels.
+/// The parser's own tokens are used, so the file is lexed once; the parser
+/// itself grows its stack as it needs and is safe at any depth.
+pub(crate) fn check_nesting(
+    kinds: impl Iterator<Item = TokenKind>,
+    limit: u32,
+) -> Result<(), TooDeep> {
+    if nesting_exceeds(kinds, limit) {
         Err(TooDeep { limit })
     } else {
         Ok(())
@@ -193,8 +196,7 @@ const STATEMENT_MARGIN: u32 = 2;
 /// since that comma. Names, numbers and strings do not nest. Commas separate
 /// siblings (elements, arguments), except between `lambda` and its `:`,
 /// where they separate parameters of a node that is still open.
-fn nesting_exceeds(text: &str, limit: u32) -> bool {
-    let mut lexer = lexer::lex(text, Mode::Module);
+fn nesting_exceeds(mut kinds: impl Iterator<Item = TokenKind>, limit: u32) -> bool {
     let mut indent: u32 = 0;
     let mut levels: Vec<Level> = vec![Level::default()];
     // Sum of the depths of every level but the innermost.
@@ -202,7 +204,9 @@ fn nesting_exceeds(text: &str, limit: u32) -> bool {
     // Whether the previous token ends an operand (so `-` is binary).
     let mut after_operand = false;
     loop {
-        let kind = lexer.next_token();
+        let Some(kind) = kinds.next() else {
+            return false;
+        };
         let mut operand = false;
         let top = levels.len() - 1;
         match kind {
@@ -288,16 +292,22 @@ fn nesting_exceeds(text: &str, limit: u32) -> bool {
 mod tests {
     use super::*;
 
+    fn kinds(text: &str) -> impl Iterator<Item = TokenKind> + '_ {
+        let mut lexer = ruff_python_parser::lexer::lex(text, ruff_python_parser::Mode::Module);
+        std::iter::from_fn(move || Some(lexer.next_token()))
+            .take_while(|k| *k != TokenKind::EndOfFile)
+    }
+
     fn deep(text: &str) -> bool {
-        check_nesting(text, MAX_NESTING).is_err()
+        check_nesting(kinds(text), MAX_NESTING).is_err()
     }
 
     #[test]
     fn ordinary_code_passes() {
         let src = "def f(a, b=1, *c, **d):\n    if a:\n        return [x.y(z) for x in b if not x]\n    return {k: v for k, v in d.items()}\n";
         assert!(!deep(src));
-        assert!(!nesting_exceeds(src, 20));
-        assert!(nesting_exceeds(src, 3));
+        assert!(!nesting_exceeds(kinds(src), 20));
+        assert!(nesting_exceeds(kinds(src), 3));
     }
 
     #[test]

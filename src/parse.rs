@@ -51,8 +51,13 @@ pub(crate) struct Recovered {
 /// Parses a whole module with the parser's error recovery. Refuses text
 /// nested deeper than [`MAX_NESTING`] before parsing it.
 pub(crate) fn parse_recovering(source: &SourceText) -> Result<Recovered, TooDeep> {
-    check_nesting(&source.text, MAX_NESTING)?;
     let parsed = ruff_python_parser::parse_unchecked_source(&source.text, PySourceType::Python);
+    if let Err(too_deep) = check_nesting(parsed.tokens().iter().map(|t| t.kind()), MAX_NESTING) {
+        // Dropping a very deep tree recurses once per level; the file is
+        // refused anyway, so its memory is left to the end of the process.
+        std::mem::forget(parsed);
+        return Err(too_deep);
+    }
     let error_ranges: Vec<TextRange> = parsed.errors().iter().map(Ranged::range).collect();
     let errors = parsed
         .errors()
