@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
 # Exercises both hooks of .pre-commit-hooks.yaml with the real pre-commit
-# framework: `pre-commit try-repo` clones this repository at HEAD, builds it
-# with cargo (language: rust) and runs the hook in a scratch repository.
+# framework: a scratch project's .pre-commit-config.yaml points at a clone of
+# this repository; pre-commit clones it, builds it with cargo (language:
+# rust) once into its store, and runs the hooks. (`pre-commit try-repo`
+# would work too, but it uses a fresh store, and so a fresh build, per call.)
 # usage: tests/pre-commit.sh   (needs `pip install pre-commit`)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 command -v pre-commit >/dev/null || { echo "pre-commit is not installed (pip install pre-commit)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# try-repo builds the hook repository at its HEAD; a private clone pins that
-# HEAD for the whole script, so the hook is built once.
 git clone -q "$root" "$work/hooks-repo"
-root="$work/hooks-repo"
+rev=$(git -C "$work/hooks-repo" rev-parse HEAD)
+export PRE_COMMIT_HOME="$work/pre-commit-home"
 mkdir "$work/project"
 cd "$work/project"
 git init -q -b main
 git config user.email dev@example.com
 git config user.name Dev
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $work/hooks-repo
+    rev: $rev
+    hooks:
+      - id: antipasta
+      - id: antipasta-full
+YAML
 printf 'def add(a, b):\n    return a + b\n' > app.py
-git add app.py
+git add app.py .pre-commit-config.yaml
 git commit -q -m init
 
 complex='def deep(a, b, c, d, e):
@@ -52,16 +61,16 @@ git commit -q -m legacy --no-verify
 printf '%s\ndef helper(x):\n    return x\n' "$(cat app.py)" > app.py
 git add app.py
 expect 0 "antipasta passes a simple staged change next to complex legacy code" -- \
-    pre-commit try-repo "$root" antipasta --all-files
+    pre-commit run antipasta --all-files
 printf '%s' "$complex" > new.py
 git add new.py
-expect 1 "antipasta blocks a new complex function" -- pre-commit try-repo "$root" antipasta
+expect 1 "antipasta blocks a new complex function" -- pre-commit run antipasta
 grep -q "new.py:1: deep: cognitive_complexity 22 > 15 (added)" out.txt || { echo "FAIL: message"; cat out.txt; failures=$((failures + 1)); }
 git rm -q --cached new.py && rm new.py
 
 # antipasta-full: every function of the passed files.
-expect 1 "antipasta-full flags the legacy function" -- pre-commit try-repo "$root" antipasta-full --files legacy.py
-expect 0 "antipasta-full passes simple files" -- pre-commit try-repo "$root" antipasta-full --files app.py
+expect 1 "antipasta-full flags the legacy function" -- pre-commit run antipasta-full --files legacy.py
+expect 0 "antipasta-full passes simple files" -- pre-commit run antipasta-full --files app.py
 
 # PRE_COMMIT_FROM_REF/TO_REF: the range between two commits.
 git commit -q -m helper --no-verify
@@ -70,7 +79,7 @@ printf '%s' "$complex" > later.py
 git add later.py
 git commit -q -m later --no-verify
 expect 1 "antipasta judges the --from-ref/--to-ref range" -- \
-    pre-commit try-repo "$root" antipasta --from-ref "$base" --to-ref HEAD
+    pre-commit run antipasta --from-ref "$base" --to-ref HEAD
 
 if [ "$failures" -ne 0 ]; then
     echo "pre-commit integration: $passes passed, $failures failed"; exit 1
