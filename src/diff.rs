@@ -12,6 +12,8 @@
 
 use std::collections::HashMap;
 
+use similar::{DiffTag, TextDiff};
+
 use crate::metrics::FunctionReport;
 
 /// How a function of the new version relates to the old version.
@@ -114,6 +116,41 @@ pub(crate) fn diff_functions(pairs: &[FilePair<'_>]) -> Vec<Vec<FunctionChange>>
     result
 }
 
+/// Lines of `new` (1-based, inclusive ranges) that a line diff against
+/// `old` marks as inserted or replaced; a pure deletion marks the line where
+/// the removed lines stood. For the report only: what counts as a change is
+/// decided on the AST, not here.
+pub(crate) fn changed_lines(old: &str, new: &str) -> Vec<(u32, u32)> {
+    let diff = TextDiff::from_lines(old, new);
+    let last = new.lines().count().max(1) as u32;
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for op in diff.ops() {
+        let r = op.new_range();
+        let range = match op.tag() {
+            DiffTag::Equal => continue,
+            DiffTag::Delete => {
+                let at = (r.start as u32 + 1).min(last);
+                (at, at)
+            }
+            DiffTag::Insert | DiffTag::Replace => (r.start as u32 + 1, r.end as u32),
+        };
+        match ranges.last_mut() {
+            Some(prev) if range.0 <= prev.1 + 1 => prev.1 = prev.1.max(range.1),
+            _ => ranges.push(range),
+        }
+    }
+    ranges
+}
+
+/// The parts of `ranges` inside lines `first..=last`.
+pub(crate) fn clip(ranges: &[(u32, u32)], first: u32, last: u32) -> Vec<(u32, u32)> {
+    ranges
+        .iter()
+        .filter(|(a, b)| *b >= first && *a <= last)
+        .map(|&(a, b)| (a.max(first), b.min(last)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +170,17 @@ mod tests {
             .iter()
             .map(|c| (n[c.new].qualname.clone(), c.kind))
             .collect()
+    }
+
+    #[test]
+    fn changed_lines_cover_edits_inserts_and_deletions() {
+        let old = "a\nb\nc\nd\ne\n";
+        let new = "a\nB\nc\nd\nx\ny\ne\n";
+        assert_eq!(changed_lines(old, new), [(2, 2), (5, 6)]);
+        // Deleting "c" marks the line that follows the gap.
+        assert_eq!(changed_lines(old, "a\nb\nd\ne\n"), [(3, 3)]);
+        assert_eq!(clip(&[(2, 2), (5, 6)], 4, 10), [(5, 6)]);
+        assert_eq!(clip(&[(2, 9)], 4, 6), [(4, 6)]);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{self, CacheOptions, Content, ContentId};
 use crate::cli::GateArgs;
 use crate::config::{self, BudgetPolicy, ModifiedPolicy};
-use crate::diff::{diff_functions, ChangeKind, FilePair, FunctionChange};
+use crate::diff::{changed_lines, clip, diff_functions, ChangeKind, FilePair, FunctionChange};
 use crate::git::{self, FileChange};
 use crate::isolate::{analyze_bytes, Internal};
 use crate::metrics::{FileAnalysis, MetricOptions};
@@ -198,7 +198,13 @@ pub(super) fn check(
             index: fi,
             judged: Vec::new(),
             violations: Vec::new(),
+            changed: Vec::new(),
         };
+        if args.format == Format::Json {
+            if let (Some(old), Some(new)) = (file.change.old, file.change.new) {
+                verdict.changed = changed_lines_of(&repo, old, new, &file.change.path);
+            }
+        }
         if let Some(Ok(new)) = &file.new {
             let rules = settings.rules_for(&file.rel);
             for change in &changes[fi] {
@@ -311,6 +317,27 @@ struct FileVerdict {
     /// Judged functions and whether each passed.
     judged: Vec<(FunctionChange, bool)>,
     violations: Vec<Violation>,
+    /// Changed line ranges of the new version (JSON report only).
+    changed: Vec<(u32, u32)>,
+}
+
+/// Line ranges that changed between two blobs, for the report; empty when
+/// either side cannot be read or decoded (the verdicts do not depend on it).
+fn changed_lines_of(
+    repo: &gix::Repository,
+    old: gix::ObjectId,
+    new: gix::ObjectId,
+    path: &str,
+) -> Vec<(u32, u32)> {
+    let text = |id| {
+        git::read_blob(repo, id, path)
+            .ok()
+            .and_then(|bytes| crate::source::decode(&bytes).ok())
+    };
+    match (text(old), text(new)) {
+        (Some(old), Some(new)) => changed_lines(&old.text, &new.text),
+        _ => Vec::new(),
+    }
 }
 
 struct GateSummary {
@@ -465,6 +492,10 @@ fn render_json(
                     "previous_name": before.map(|b| b.qualname.clone()),
                     "before": before.map(|b| function_metrics_json(&b.metrics)),
                     "after": function_metrics_json(&f.metrics),
+                    "changed_lines": match change.kind {
+                        ChangeKind::Added => vec![(f.first_line, f.end_line)],
+                        _ => clip(&v.changed, f.first_line, f.end_line),
+                    },
                     "verdict": if *passed { "pass" } else { "fail" },
                 }));
             }

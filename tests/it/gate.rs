@@ -401,3 +401,28 @@ fn check_never_writes_to_index_or_worktree() {
     );
     assert_eq!(repo.git(&["status", "--porcelain"]), status);
 }
+
+#[test]
+fn json_lists_changed_lines_of_each_changed_function() {
+    let repo = Repo::new();
+    repo.write(
+        "m.py",
+        "def f(a):\n    x = 1\n    return a\n\n\ndef g(b):\n    return b\n",
+    );
+    repo.commit_all("init");
+    repo.write(
+        "m.py",
+        "def f(a):\n    x = 2\n    return a\n\n\ndef g(b):\n    return b\n\n\ndef h():\n    pass\n",
+    );
+    repo.git(&["add", "m.py"]);
+    let out = repo.check(&["--format", "json"]);
+    assert_eq!(code(&out), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let functions = v["functions"].as_array().unwrap();
+    assert_eq!(functions.len(), 2, "g is unchanged: {v}");
+    assert_eq!(functions[0]["name"], "f");
+    assert_eq!(functions[0]["change"], "modified");
+    assert_eq!(functions[0]["changed_lines"], serde_json::json!([[2, 2]]));
+    assert_eq!(functions[1]["name"], "h");
+    assert_eq!(functions[1]["changed_lines"], serde_json::json!([[10, 11]]));
+}
