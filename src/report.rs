@@ -170,28 +170,38 @@ fn render_text(results: &[FileResult], color: bool, out: &mut dyn Write) -> io::
         }
     }
     let s = summarize(results);
-    write!(
-        out,
-        "{} {}, {} {}, {} {}",
+    let line = summary_line(
         s.files,
-        plural(s.files, "file", "files"),
-        s.functions,
-        plural(s.functions, "function", "functions"),
+        (s.functions, "function", "functions"),
         s.violations,
-        plural(s.violations, "violation", "violations"),
-    )?;
-    if s.errors > 0 {
-        write!(
-            out,
-            ", {} {}",
-            s.errors,
-            plural(s.errors, "error", "errors")
-        )?;
+        s.errors,
+        s.skipped,
+    );
+    writeln!(out, "{line}")
+}
+
+/// `3 files, 7 functions, 2 violations[, 1 error][, 4 skipped]`, shared by
+/// every mode (the gate says "changed functions").
+pub(crate) fn summary_line(
+    files: usize,
+    (functions, one, many): (usize, &str, &str),
+    violations: usize,
+    errors: usize,
+    skipped: usize,
+) -> String {
+    let mut line = format!(
+        "{files} {}, {functions} {}, {violations} {}",
+        plural(files, "file", "files"),
+        plural(functions, one, many),
+        plural(violations, "violation", "violations"),
+    );
+    if errors > 0 {
+        line.push_str(&format!(", {errors} {}", plural(errors, "error", "errors")));
     }
-    if s.skipped > 0 {
-        write!(out, ", {} skipped", s.skipped)?;
+    if skipped > 0 {
+        line.push_str(&format!(", {skipped} skipped"));
     }
-    writeln!(out)
+    line
 }
 
 /// Names the files the time budget left unchecked and the command that
@@ -214,7 +224,7 @@ pub(crate) fn render_not_checked(
     writeln!(out, "antipasta: check them with: {command}")
 }
 
-fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 {
         one
     } else {

@@ -283,7 +283,7 @@ pub(super) fn check(
         eprintln!(
             "antipasta: WARNING: internal error on {internal} {}; the commit proceeds for \
              them (fail_open = true)",
-            plural(internal, "file", "files")
+            crate::report::plural(internal, "file", "files")
         );
         errors - internal
     } else {
@@ -375,14 +375,6 @@ fn normalize(path: &Path) -> PathBuf {
     std::fs::canonicalize(&out).unwrap_or(out)
 }
 
-fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
-
 fn render_text(
     files: &[GateFile],
     verdicts: &[FileVerdict],
@@ -420,28 +412,14 @@ fn render_text(
         }
     }
     if verbose || s.violations > 0 || s.errors > 0 {
-        write!(
-            out,
-            "{} {}, {} changed {}, {} {}",
+        let line = crate::report::summary_line(
             s.files,
-            plural(s.files, "file", "files"),
-            s.changed_functions,
-            plural(s.changed_functions, "function", "functions"),
+            (s.changed_functions, "changed function", "changed functions"),
             s.violations,
-            plural(s.violations, "violation", "violations"),
-        )?;
-        if s.errors > 0 {
-            write!(
-                out,
-                ", {} {}",
-                s.errors,
-                plural(s.errors, "error", "errors")
-            )?;
-        }
-        if s.skipped > 0 {
-            write!(out, ", {} skipped", s.skipped)?;
-        }
-        writeln!(out)?;
+            s.errors,
+            s.skipped,
+        );
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }
