@@ -426,3 +426,29 @@ fn json_lists_changed_lines_of_each_changed_function() {
     assert_eq!(functions[1]["name"], "h");
     assert_eq!(functions[1]["changed_lines"], serde_json::json!([[10, 11]]));
 }
+
+#[test]
+fn git_antipasta_without_arguments_checks_the_staged_changes() {
+    let repo = repo_with_simple();
+    repo.write("bad.py", COMPLEX);
+    repo.git(&["add", "bad.py"]);
+    let path = format!(
+        "{}:{}",
+        bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("git")
+        .arg("antipasta")
+        .current_dir(repo.path())
+        .env("PATH", path)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("bad.py:1: deep: cognitive_complexity 22 > 15 (added)"),
+        "{}",
+        stdout(&out)
+    );
+}
