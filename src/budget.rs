@@ -123,10 +123,50 @@ where
     Ok(results)
 }
 
-/// One thread per core, no more threads than items.
+/// Memory one analysis thread may need at its peak: the AST, tokens and
+/// metrics of a large file (the 5 MB default limit) with room to spare.
+const WORKER_MEMORY_BYTES: u64 = 512 * 1024 * 1024;
+
+/// One thread per core, no more threads than items, and no more than the
+/// available memory carries (so a small container does not thrash).
 fn worker_count(items: usize) -> usize {
+    if items <= 1 {
+        return 1;
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    cores.min(items).max(1)
+    cores.min(items).min(memory_workers()).max(1)
+}
+
+fn memory_workers() -> usize {
+    let Ok(mut system) = sysinfo::System::new() else {
+        return usize::MAX;
+    };
+    system.refresh_memory();
+    let available = system.available_memory();
+    if available == 0 {
+        // Not reported on this platform: do not limit.
+        return usize::MAX;
+    }
+    usize::try_from(available / WORKER_MEMORY_BYTES).unwrap_or(usize::MAX)
+}
+
+/// Applies `max_memory_mb` as an OS limit on the data segment (heap and
+/// anonymous mappings), so a runaway allocation fails inside antipasta
+/// instead of exhausting the machine. 0 leaves the limit alone. Returns a
+/// warning when the limit cannot be set.
+pub(crate) fn apply_memory_cap(max_memory_mb: u64) -> Option<String> {
+    if max_memory_mb == 0 {
+        return None;
+    }
+    let bytes = max_memory_mb.saturating_mul(1024 * 1024);
+    rlimit::setrlimit(rlimit::Resource::DATA, bytes, rlimit::INFINITY)
+        .or_else(|_| {
+            // An existing hard limit below infinity: keep it as the hard one.
+            let (_, hard) = rlimit::getrlimit(rlimit::Resource::DATA)?;
+            rlimit::setrlimit(rlimit::Resource::DATA, bytes.min(hard), hard)
+        })
+        .err()
+        .map(|e| format!("cannot cap memory at {max_memory_mb} MiB: {e}"))
 }
 
 /// A delay before each file, for the tests of the budget and of signals

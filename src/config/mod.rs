@@ -395,6 +395,8 @@ pub(crate) struct Settings {
     pub(crate) mi_multi_as_comments: bool,
     /// Files larger than this many bytes are skipped (0: no limit).
     pub(crate) max_file_bytes: u64,
+    /// Cap on the process's data segment in MiB (0: none).
+    pub(crate) max_memory_mb: u64,
     /// Time budget of the pre-commit check in milliseconds (0: none).
     pub(crate) budget_ms: u64,
     /// The verdict when the budget ran out before every file was checked.
@@ -438,6 +440,7 @@ impl Default for Settings {
             modified: ModifiedPolicy::NoWorse,
             mi_multi_as_comments: true,
             max_file_bytes: crate::guard::DEFAULT_MAX_FILE_BYTES,
+            max_memory_mb: 0,
             budget_ms: DEFAULT_HOOK_BUDGET_MS,
             on_budget_exceeded: BudgetPolicy::Pass,
             critical: PathPatterns::empty(),

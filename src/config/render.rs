@@ -32,6 +32,7 @@ pub(crate) fn show(settings: &Settings) -> String {
         settings.mi_multi_as_comments
     ));
     out.push_str(&format!("max_file_bytes = {}\n", settings.max_file_bytes));
+    out.push_str(&format!("max_memory_mb = {}\n", settings.max_memory_mb));
     out.push_str(&format!("budget_ms = {}\n", settings.budget_ms));
     out.push_str(&format!(
         "on_budget_exceeded = {}\n",
@@ -160,6 +161,11 @@ pub(crate) fn init_template() -> String {
         defaults.max_file_bytes
     ));
     out.push_str(
+        "# Cap on antipasta's memory (data segment) in MiB, enforced by the OS\n\
+         # (0: no cap). Analysis threads are also limited by the memory available.\n",
+    );
+    out.push_str(&format!("# max_memory_mb = {}\n\n", defaults.max_memory_mb));
+    out.push_str(
         "# Time budget of the pre-commit check (`antipasta check`), in milliseconds\n\
          # (0: none; `metrics` and `diff` have none unless given `--budget MS`).\n\
          # When it runs out no new file starts; the files not checked are listed.\n",
@@ -250,6 +256,7 @@ mod tests {
             "modified",
             "mi_multi_as_comments",
             "max_file_bytes",
+            "max_memory_mb",
             "budget_ms",
             "on_budget_exceeded",
             "critical",
@@ -292,7 +299,7 @@ mod tests {
             shown.starts_with(
                 "ignore_patterns = []\nuse_gitignore = true\npython_extensions = [\".py\"]\n\
              modified = \"no-worse\"\nmi_multi_as_comments = true\nmax_file_bytes = 5242880\n\
-             budget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
+             max_memory_mb = 0\nbudget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
              \n[[rules]]\n\
              metric = \"cyclomatic_complexity\"\ncomparison = \"<=\"\nthreshold = 10\n\
              scope = \"function\"\nenabled = true\n"

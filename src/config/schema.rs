@@ -29,6 +29,7 @@ pub(super) struct RawConfig {
     modified: Option<ModifiedPolicy>,
     mi_multi_as_comments: Option<bool>,
     max_file_bytes: Option<u64>,
+    max_memory_mb: Option<u64>,
     budget_ms: Option<u64>,
     on_budget_exceeded: Option<BudgetPolicy>,
     critical: Option<Spanned<Vec<Spanned<String>>>>,
@@ -137,6 +138,9 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
     }
     if let Some(v) = raw.max_file_bytes {
         settings.max_file_bytes = v;
+    }
+    if let Some(v) = raw.max_memory_mb {
+        settings.max_memory_mb = v;
     }
     if let Some(v) = raw.budget_ms {
         settings.budget_ms = v;

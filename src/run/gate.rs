@@ -60,6 +60,9 @@ pub(super) fn check(
         eprintln!("antipasta: warning: {warning}");
     }
     let mut settings = loaded.settings;
+    if let Some(warning) = crate::budget::apply_memory_cap(settings.max_memory_mb) {
+        eprintln!("antipasta: warning: {warning}");
+    }
     for t in &args.thresholds {
         config::apply_threshold_override(&mut settings, t)?;
     }

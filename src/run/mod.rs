@@ -95,6 +95,9 @@ fn metrics(
 ) -> Result<ExitCode> {
     let loaded = config::load(cwd, explicit_config)?;
     let mut settings = loaded.settings;
+    if let Some(warning) = crate::budget::apply_memory_cap(settings.max_memory_mb) {
+        eprintln!("antipasta: warning: {warning}");
+    }
     for t in &args.thresholds {
         config::apply_threshold_override(&mut settings, t)?;
     }

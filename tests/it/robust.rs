@@ -281,3 +281,34 @@ fn sigint_exits_130() {
 fn sigterm_exits_143() {
     assert_eq!(stopped_by("-TERM"), Some(143));
 }
+
+#[test]
+fn memory_cap_is_applied_and_normal_runs_fit_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", SIMPLE);
+    write(dir.path(), ".antipasta.toml", "max_memory_mb = 512\n");
+    let out = antipasta(dir.path(), &["metrics"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("cannot cap memory"),
+        "{}",
+        stderr(&out)
+    );
+    // A cap far below what the process needs makes it fail (it never
+    // silently passes): the allocator reports the failed allocation.
+    write(dir.path(), ".antipasta.toml", "max_memory_mb = 1\n");
+    let out = antipasta(dir.path(), &["metrics"]);
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
