@@ -135,12 +135,8 @@ pub(crate) fn gc(dir: &Path, limit: u64) -> Result<AdminReport> {
             stale.push(key);
         }
     }
-    let mut batch = cache.db.batch();
-    for key in &stale {
-        batch.remove(&cache.values, key.clone());
-        batch.remove(&cache.access, key.clone());
-    }
-    batch.commit()?;
+    let stale: Vec<Vec<u8>> = stale.iter().map(|k| k.to_vec()).collect();
+    cache.remove(&stale)?;
     cache.values.major_compact()?;
     cache.access.major_compact()?;
     let evicted = cache.evict_to(limit)?;
@@ -179,13 +175,9 @@ pub(crate) fn verify(dir: &Path) -> Result<(AdminReport, usize)> {
         }
     }
     let broken = cache.is_broken();
-    let mut batch = cache.db.batch();
-    for key in &bad {
-        batch.remove(&cache.values, key.clone());
-        batch.remove(&cache.access, key.clone());
-    }
     if !broken {
-        batch.commit()?;
+        let bad: Vec<Vec<u8>> = bad.iter().map(|k| k.to_vec()).collect();
+        cache.remove(&bad)?;
     }
     cache.finish();
     if broken {
@@ -263,19 +255,9 @@ pub(crate) fn import(dir: &Path, file: &Path) -> Result<AdminReport> {
         .with_context(|| format!("reading {}", file.display()))?;
     let records = parse_export(&bytes).with_context(|| format!("importing {}", file.display()))?;
     let cache = open_for_admin(dir)?;
-    let mut batch = cache.db.batch();
     for (key, value) in &records {
-        batch.insert(&cache.values, key.to_vec(), value.to_vec());
-        batch.insert(
-            &cache.access,
-            key.to_vec(),
-            cache.now_minutes.to_le_bytes().to_vec(),
-        );
+        cache.put_record(key, value);
     }
-    batch.commit()?;
-    cache
-        .writes
-        .store(records.len() as u64, std::sync::atomic::Ordering::Relaxed);
     cache.finish();
     Ok(vec![format!(
         "imported {} entries into {}",

@@ -110,9 +110,10 @@ impl WorktreeIndex {
         })
     }
 
-    /// The blob the index records for `path`, if the file's stat data still
-    /// matches it and the entry is not racy. `path` is absolute.
-    pub(crate) fn unchanged_blob(&self, path: &Path) -> Option<ObjectId> {
+    /// The blob the index records for `path` and the file's size, if the
+    /// file's stat data still matches the entry and the entry is not racy.
+    /// `path` is absolute.
+    pub(crate) fn unchanged_blob(&self, path: &Path) -> Option<(ObjectId, u64)> {
         let rel = self.repo_relative(path)?;
         let (stat, id) = self.entries.get(&rel)?;
         if i64::from(stat.mtime.secs) >= self.index_mtime_secs {
@@ -129,7 +130,7 @@ impl WorktreeIndex {
             use_nsec: false,
             use_stdev: false,
         };
-        stat.matches(&now, options).then_some(*id)
+        stat.matches(&now, options).then_some((*id, meta.len()))
     }
 
     /// `path` relative to the work tree with `/` separators; `None` outside it.

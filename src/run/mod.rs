@@ -302,13 +302,10 @@ fn analyze_file(
 ) -> FileResult {
     let limit = settings.max_file_bytes;
     let measure = |bytes: &[u8]| analyze_bytes(bytes, limit, options);
+    let read = || read_limited(&file.path, limit);
     let outcome = match cache {
-        Some(cache) => check_size(&file.path, limit).and_then(|()| {
-            cache
-                .outcome(&file.path, measure)
-                .unwrap_or_else(|e| Err(Problem::error(format!("cannot read file: {e}"))))
-        }),
-        None => read_limited(&file.path, limit).and_then(|bytes| measure(&bytes)),
+        Some(cache) => cache.outcome(&file.path, |size| too_large(size, limit), read, measure),
+        None => read().and_then(|bytes| measure(&bytes)),
     };
     let violations = match &outcome {
         Ok(analysis) => check_thresholds(&settings.rules_for(&file.rel), analysis),
@@ -321,23 +318,20 @@ fn analyze_file(
     }
 }
 
-/// Skips a file over `limit` bytes (0: none) before it is read.
-fn check_size(path: &Path, limit: u64) -> Result<(), Problem> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| Problem::error(format!("cannot read file: {e}")))?
-        .len();
-    if limit > 0 && size > limit {
-        return Err(Problem::skipped(crate::guard::Skip::TooLarge {
-            bytes: size,
-            limit,
-        }));
-    }
-    Ok(())
+/// Why a file of `size` bytes is skipped under `limit` (0: no limit).
+fn too_large(size: u64, limit: u64) -> Option<Problem> {
+    (limit > 0 && size > limit)
+        .then(|| Problem::skipped(crate::guard::Skip::TooLarge { bytes: size, limit }))
 }
 
 /// Reads a file, skipping one over `limit` bytes (0: none) before reading it.
 fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
-    check_size(path, limit)?;
+    let size = std::fs::metadata(path)
+        .map_err(|e| Problem::error(format!("cannot read file: {e}")))?
+        .len();
+    if let Some(problem) = too_large(size, limit) {
+        return Err(problem);
+    }
     std::fs::read(path).map_err(|e| Problem::error(format!("cannot read file: {e}")))
 }
 

@@ -165,6 +165,18 @@ fn killed_writers_never_poison_later_runs() {
     assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
 }
 
+/// The store inside a cache directory (`store-v<schema>`, whatever the
+/// current schema is).
+fn store_dir(cache: &Path) -> std::path::PathBuf {
+    let name = std::fs::read_dir(cache)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .find(|n| n.starts_with("store-v") && !n.contains('.'))
+        .unwrap_or_else(|| "store-v-missing".to_owned());
+    cache.join(name)
+}
+
 /// Every regular file below `dir`.
 fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
@@ -185,7 +197,7 @@ fn corrupted_store_recovers(damage: impl Fn(&Path)) {
     project(dir.path(), 20, 2);
     let uncached = json_metrics(dir.path(), None);
     assert_eq!(json_metrics(dir.path(), Some(cache.path())), uncached);
-    for file in files_below(&cache.path().join("store-v1")) {
+    for file in files_below(&store_dir(cache.path())) {
         if file.file_name().is_some_and(|n| n != "lock") {
             damage(&file);
         }
@@ -202,7 +214,7 @@ fn corrupted_store_recovers(damage: impl Fn(&Path)) {
         stderr(&out)
     );
     assert!(stderr(&out).contains("cache"), "{}", stderr(&out));
-    assert!(cache.path().join("store-v1.corrupt").exists());
+    assert!(store_dir(cache.path()).with_extension("corrupt").exists());
     // Rebuilt: the next run is served from a working store.
     assert_eq!(json_metrics(dir.path(), Some(cache.path())), uncached);
     let stats = stdout(&run(dir.path(), Some(cache.path()), &["cache", "stats"]));
@@ -276,7 +288,7 @@ fn stat_shortcut_serves_unchanged_files() {
     assert_eq!(stdout(&cold), stdout(&warm));
     let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
     assert!(stats.contains("last run: 2 hits, 0 misses"), "{stats}");
-    assert!(repo.path().join(".git/antipasta-cache/store-v1").exists());
+    assert!(store_dir(&repo.path().join(".git/antipasta-cache")).exists());
     // An edit with a new size is seen even though the index is untouched.
     repo.write("a.py", COMPLEX);
     let edited = antipasta(repo.path(), &["metrics", "-q"]);
@@ -348,7 +360,7 @@ fn export_and_import_hand_over_a_warm_cache() {
     let out = run(dir.path(), Some(c.path()), &["cache", "import", file]);
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     assert!(stderr(&out).contains("damaged"), "{}", stderr(&out));
-    assert!(!c.path().join("store-v1").exists());
+    assert!(!store_dir(c.path()).exists());
 }
 
 #[test]
