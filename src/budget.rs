@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use crate::metrics::{Cause, Degraded, Level};
+
 /// Stack for analysis threads: every walk recurses once per nesting level.
 pub(crate) const ANALYSIS_STACK_BYTES: usize = 64 * 1024 * 1024;
 
@@ -50,6 +52,50 @@ impl Budget {
     fn expired(&self) -> bool {
         self.deadline.is_some_and(|d| Instant::now() >= d)
     }
+
+    /// The level a file of `bytes` starts at now: full while the budget
+    /// left covers a full analysis, else the highest level that fits (see
+    /// [`level_for`]).
+    pub(crate) fn level_now(&self, bytes: u64) -> Option<(Level, Degraded)> {
+        let left = self.deadline?.saturating_duration_since(Instant::now());
+        level_for(self.ms, left, bytes)
+    }
+}
+
+/// Bytes per millisecond one core analyses at each level, in a release
+/// build: the slower end of `cargo bench --bench throughput` (full: 24 MB/s
+/// on sympy, 45 MB/s on the corpus; reduced skips the Halstead walk; the
+/// minimal line scan, which needs no parse, runs at over 100 MB/s and
+/// always starts).
+const FULL_BYTES_PER_MS: u64 = 20_000;
+const REDUCED_BYTES_PER_MS: u64 = 26_000;
+
+/// Degradation under a budget: `None` (full) when `left` covers a full
+/// analysis of `bytes`, else reduced if that fits, else minimal (which
+/// always starts: it is cheap, and a file that has started finishes).
+pub(crate) fn level_for(budget_ms: u64, left: Duration, bytes: u64) -> Option<(Level, Degraded)> {
+    let need = |rate: u64| Duration::from_millis(bytes / rate);
+    if need(FULL_BYTES_PER_MS) <= left {
+        return None;
+    }
+    let level = if need(REDUCED_BYTES_PER_MS) <= left {
+        Level::Reduced
+    } else {
+        Level::Minimal
+    };
+    Some((
+        level,
+        Degraded {
+            cause: Cause::Budget,
+            message: format!(
+                "the time budget ({budget_ms} ms) had {} ms left, and a full analysis of {} \
+                 bytes takes about {} ms",
+                left.as_millis(),
+                bytes,
+                need(FULL_BYTES_PER_MS).as_millis()
+            ),
+        },
+    ))
 }
 
 /// What one file is worth checking first.
@@ -182,6 +228,31 @@ fn test_delay() -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn budget_left_picks_the_highest_level_that_fits() {
+        let ms = Duration::from_millis;
+        // 1 MB: full ~50 ms, reduced ~38 ms.
+        let mb = 1_000_000;
+        assert_eq!(level_for(200, ms(60), mb), None);
+        assert_eq!(level_for(200, ms(50), mb), None);
+        let (level, why) = level_for(200, ms(45), mb).unwrap();
+        assert_eq!((level, why.cause), (Level::Reduced, Cause::Budget));
+        assert_eq!(
+            why.message,
+            "the time budget (200 ms) had 45 ms left, and a full analysis of 1000000 bytes \
+             takes about 50 ms"
+        );
+        assert_eq!(level_for(200, ms(10), mb).unwrap().0, Level::Minimal);
+        assert_eq!(level_for(200, ms(0), mb).unwrap().0, Level::Minimal);
+        // Small files always fit while any time is left.
+        assert_eq!(level_for(200, ms(1), 10_000), None);
+    }
+
+    #[test]
+    fn no_budget_never_degrades() {
+        assert!(Budget::from_start(0).level_now(u64::MAX).is_none());
+    }
 
     #[test]
     fn critical_first_then_largest() {

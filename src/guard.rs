@@ -92,7 +92,7 @@ impl std::fmt::Display for TooDeep {
         write!(
             f,
             "nesting too deep: brackets, operators and blocks nest more than {} levels \
-             (CPython cannot compile such a file either); not analysed",
+             (CPython cannot compile such a file either); not parsed",
             self.limit
         )
     }

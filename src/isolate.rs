@@ -14,13 +14,19 @@ use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 
 use crate::guard::{check_bytes, TooDeep};
-use crate::metrics::{analyze, FileAnalysis, MetricOptions};
+use crate::metrics::{analyze_at, Cause, Degraded, FileAnalysis, Level, MetricOptions};
 use crate::report::Problem;
 use crate::source::decode;
 
 thread_local! {
     /// True while this thread runs inside [`catch`].
     static CATCHING: Cell<bool> = const { Cell::new(false) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: make every analysis from full down to this level panic.
+    static FAIL_AT: Cell<Option<Level>> = const { Cell::new(None) };
 }
 
 /// Marks an error as antipasta's own failure rather than a problem with the
@@ -71,20 +77,83 @@ pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
     })
 }
 
-/// Guards, decodes and analyses one file's bytes.
+/// Guards, decodes and analyses one file's bytes, in full if possible.
 pub(crate) fn analyze_bytes(
     bytes: &[u8],
     max_file_bytes: u64,
     options: MetricOptions,
 ) -> Result<FileAnalysis, Problem> {
+    analyze_bytes_from(bytes, max_file_bytes, options, None)
+}
+
+/// Guards, decodes and analyses one file's bytes, starting at the level
+/// `start` gives (with the reason it is below full; `None`: full), and
+/// stepping down one [`Level`] each time an attempt fails: a panic at full
+/// retries reduced, then minimal; input too deep to parse goes straight to
+/// minimal (which needs no parse). Only a failure at minimal, or before
+/// analysis (size, NUL bytes, decoding), leaves the file without a result.
+pub(crate) fn analyze_bytes_from(
+    bytes: &[u8],
+    max_file_bytes: u64,
+    options: MetricOptions,
+    start: Option<(Level, Degraded)>,
+) -> Result<FileAnalysis, Problem> {
     check_bytes(bytes, max_file_bytes).map_err(Problem::skipped)?;
-    match catch(|| {
-        let source = decode(bytes).map_err(Problem::error)?;
-        analyze(&source, options).map_err(Problem::error)
-    }) {
-        Ok(outcome) => outcome,
-        Err(message) if message.starts_with("internal error") => Err(Problem::internal(message)),
-        Err(message) => Err(Problem::error(message)),
+    let source = match catch(|| decode(bytes)) {
+        Ok(Ok(source)) => source,
+        Ok(Err(e)) => return Err(Problem::error(e)),
+        Err(message) => return Err(Problem::internal(message)),
+    };
+    let (mut level, mut why) = match start {
+        Some((level, why)) => (level, Some(why)),
+        None => (Level::Full, None),
+    };
+    loop {
+        let attempt = catch(|| match level {
+            #[cfg(test)]
+            _ if FAIL_AT.with(Cell::get).is_some_and(|at| level <= at) => {
+                panic!("injected failure at {level:?}")
+            }
+            Level::Minimal => Ok(FileAnalysis::minimal(&source)),
+            _ => analyze_at(&source, options, level),
+        });
+        let failure = match attempt {
+            Ok(Ok(mut analysis)) => {
+                analysis.degraded = why;
+                return Ok(analysis);
+            }
+            Ok(Err(deep)) => Degraded {
+                cause: Cause::TooDeep,
+                message: deep.to_string(),
+            },
+            Err(message) if message.starts_with("internal error") => Degraded {
+                cause: Cause::Internal,
+                message,
+            },
+            Err(message) => Degraded {
+                cause: Cause::TooDeep,
+                message,
+            },
+        };
+        let next = match failure.cause {
+            // Every level above minimal parses.
+            Cause::TooDeep if level < Level::Minimal => Some(Level::Minimal),
+            _ => level.lower(),
+        };
+        match next {
+            Some(lower) => {
+                level = lower;
+                // The first failure is the reason worth reporting.
+                why = Some(why.unwrap_or(failure));
+            }
+            None => {
+                let failure = why.unwrap_or(failure);
+                return Err(match failure.cause {
+                    Cause::Internal => Problem::internal(failure.message),
+                    _ => Problem::error(failure.message),
+                });
+            }
+        }
     }
 }
 
@@ -99,12 +168,74 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_is_a_file_error_not_an_abort() {
+    fn deep_nesting_degrades_to_line_counts_not_an_abort() {
         let n = 100_000;
-        let text = format!("x = {}1\n", "not ".repeat(n));
-        let p = analyze_bytes(text.as_bytes(), 0, MetricOptions::default()).unwrap_err();
-        assert_eq!(p.kind, crate::report::ProblemKind::Error);
-        assert!(p.message.starts_with("nesting too deep"), "{p}");
+        let text = format!("def f():\n    x = {}1\n", "not ".repeat(n));
+        let a = analyze_bytes(text.as_bytes(), 0, MetricOptions::default()).unwrap();
+        assert_eq!(a.level, Level::Minimal);
+        let why = a.degraded.unwrap();
+        assert_eq!(why.cause, Cause::TooDeep);
+        assert!(why.message.starts_with("nesting too deep"), "{why}");
+        assert!(a.functions.is_empty());
+        assert_eq!(a.file.raw.map(|r| r.loc), Ok(2));
+    }
+
+    #[test]
+    fn a_panic_at_full_steps_down_to_reduced() {
+        let text = "def f(a):\n    if a:\n        return a + 1\n";
+        FAIL_AT.with(|f| f.set(Some(Level::Full)));
+        let a = analyze_bytes(text.as_bytes(), 0, MetricOptions::default());
+        FAIL_AT.with(|f| f.set(None));
+        let a = a.unwrap();
+        assert_eq!(a.level, Level::Reduced);
+        let why = a.degraded.clone().unwrap();
+        assert_eq!(why.cause, Cause::Internal);
+        assert!(why.message.contains("injected"), "{why}");
+        assert_eq!(a.functions[0].metrics.cyclomatic, 2);
+        assert_eq!(a.file.maintainability, None);
+        assert_eq!(
+            a.file_value(crate::metrics::MetricKind::HalsteadVolume),
+            None
+        );
+    }
+
+    #[test]
+    fn panics_at_every_parsed_level_leave_line_counts() {
+        let text = "def f(a):\n    return a\n";
+        FAIL_AT.with(|f| f.set(Some(Level::Reduced)));
+        let a = analyze_bytes(text.as_bytes(), 0, MetricOptions::default());
+        FAIL_AT.with(|f| f.set(None));
+        let a = a.unwrap();
+        assert_eq!(a.level, Level::Minimal);
+        assert_eq!(a.degraded.unwrap().cause, Cause::Internal);
+        assert!(a.functions.is_empty());
+    }
+
+    #[test]
+    fn a_panic_at_minimal_is_an_internal_error() {
+        FAIL_AT.with(|f| f.set(Some(Level::Minimal)));
+        let p = analyze_bytes(b"x = 1\n", 0, MetricOptions::default());
+        FAIL_AT.with(|f| f.set(None));
+        let p = p.unwrap_err();
+        assert_eq!(p.kind, crate::report::ProblemKind::Internal);
+    }
+
+    #[test]
+    fn the_budget_can_start_lower() {
+        let text = "def f(a):\n    return a\n";
+        let why = Degraded {
+            cause: Cause::Budget,
+            message: "budget".to_owned(),
+        };
+        let a = analyze_bytes_from(
+            text.as_bytes(),
+            0,
+            MetricOptions::default(),
+            Some((Level::Reduced, why.clone())),
+        )
+        .unwrap();
+        assert_eq!((a.level, a.degraded), (Level::Reduced, Some(why)));
+        assert_eq!(a.functions.len(), 1);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use serde_json::{json, Map, Value};
 
 use crate::metrics::halstead::Halstead;
-use crate::metrics::{FileAnalysis, FunctionMetrics, MetricKind};
+use crate::metrics::{Cause, FileAnalysis, FunctionMetrics, Level, MetricKind};
 use crate::thresholds::Violation;
 
 pub(crate) const JSON_VERSION: u32 = 1;
@@ -92,6 +92,40 @@ pub(crate) struct Summary {
     /// Of `errors`, those that are antipasta's own failures.
     pub internal: usize,
     pub skipped: usize,
+    /// Files analysed below full because of the time budget.
+    pub degraded_by_budget: usize,
+}
+
+/// How a file analysed below full counts: `(error, internal, budget)`.
+pub(crate) fn degradation_counts(a: &FileAnalysis) -> (bool, bool, bool) {
+    match a.degraded.as_ref().map(|d| d.cause) {
+        Some(Cause::TooDeep) => (true, false, false),
+        Some(Cause::Internal) => (true, true, false),
+        Some(Cause::Budget) => (false, false, true),
+        None => (false, false, false),
+    }
+}
+
+/// A file's error despite an analysis: its syntax error, or the failure
+/// that made it step down (not a budget: that is no error).
+pub(crate) fn file_error(a: &FileAnalysis) -> Option<String> {
+    if let Some(e) = &a.syntax_error {
+        return Some(e.to_string());
+    }
+    match &a.degraded {
+        Some(d) if d.cause != Cause::Budget => Some(d.message.clone()),
+        _ => None,
+    }
+}
+
+/// The report line's text for a file analysed below full.
+pub(crate) fn degraded_note(a: &FileAnalysis) -> Option<String> {
+    let why = a.degraded.as_ref()?;
+    Some(format!(
+        "{} analysis ({}): {why}",
+        a.level.name(),
+        a.level.omits()
+    ))
 }
 
 pub(crate) fn summarize(results: &[FileResult]) -> Summary {
@@ -103,7 +137,10 @@ pub(crate) fn summarize(results: &[FileResult]) -> Summary {
         match &r.outcome {
             Ok(a) => {
                 s.functions += a.functions.len();
-                s.errors += usize::from(a.syntax_error.is_some());
+                let (error, internal, budget) = degradation_counts(a);
+                s.errors += usize::from(a.syntax_error.is_some() || error);
+                s.internal += usize::from(internal);
+                s.degraded_by_budget += usize::from(budget);
             }
             Err(p) => match p.kind {
                 ProblemKind::Error => s.errors += 1,
@@ -154,6 +191,14 @@ fn render_text(results: &[FileResult], color: bool, out: &mut dyn Write) -> io::
                         "{bold}{}{reset}: {red}error{reset}: {e} (partial: measured what parsed)",
                         r.path
                     )?;
+                }
+                if let Some(note) = degraded_note(a) {
+                    match degradation_counts(a) {
+                        (true, _, _) => {
+                            writeln!(out, "{bold}{}{reset}: {red}error{reset}: {note}", r.path)?
+                        }
+                        _ => writeln!(out, "{bold}{}{reset}: {note}", r.path)?,
+                    }
                 }
             }
         }
@@ -250,9 +295,7 @@ fn json_report(results: &[FileResult]) -> Value {
 fn json_file(r: &FileResult) -> Value {
     let (error, metrics, functions) = match &r.outcome {
         Ok(a) => (
-            a.syntax_error
-                .as_ref()
-                .map_or(Value::Null, |e| Value::String(e.to_string())),
+            file_error(a).map_or(Value::Null, Value::String),
             file_metrics_json(a),
             a.functions
                 .iter()
@@ -262,7 +305,7 @@ fn json_file(r: &FileResult) -> Value {
                         "line": f.line,
                         "end_line": f.end_line,
                         "ignored": f.ignored,
-                        "metrics": function_metrics_json(&f.metrics),
+                        "metrics": function_metrics_json(&f.metrics, a.level),
                     })
                 })
                 .collect(),
@@ -275,10 +318,21 @@ fn json_file(r: &FileResult) -> Value {
         _ => Value::Null,
     };
     let partial = matches!(&r.outcome, Ok(a) if a.syntax_error.is_some());
+    let (analysis, degraded) = match &r.outcome {
+        Ok(a) => (
+            json!(a.level.name()),
+            a.degraded
+                .as_ref()
+                .map_or(Value::Null, |d| json!(d.message)),
+        ),
+        Err(_) => (Value::Null, Value::Null),
+    };
     json!({
         "path": r.path,
         "error": error,
         "partial": partial,
+        "analysis": analysis,
+        "degraded": degraded,
         "skipped": skipped,
         "metrics": metrics,
         "functions": functions,
@@ -317,7 +371,7 @@ fn halstead_json(map: &mut Map<String, Value>, h: &Halstead) {
     map.insert("halstead_total_operands".into(), json!(h.n2));
 }
 
-pub(crate) fn function_metrics_json(m: &FunctionMetrics) -> Value {
+pub(crate) fn function_metrics_json(m: &FunctionMetrics, level: Level) -> Value {
     let mut map = Map::new();
     map.insert(
         MetricKind::CyclomaticComplexity.name().into(),
@@ -327,7 +381,9 @@ pub(crate) fn function_metrics_json(m: &FunctionMetrics) -> Value {
         MetricKind::CognitiveComplexity.name().into(),
         json!(m.cognitive),
     );
-    halstead_json(&mut map, &m.halstead);
+    if level.provides(MetricKind::HalsteadVolume) {
+        halstead_json(&mut map, &m.halstead);
+    }
     map.insert(MetricKind::LinesOfCode.name().into(), json!(m.lines));
     map.insert(
         MetricKind::ParameterCount.name().into(),
@@ -344,15 +400,19 @@ fn file_metrics_json(a: &FileAnalysis) -> Value {
         MetricKind::MaintainabilityIndex.name().into(),
         json!(f.maintainability),
     );
-    map.insert(
-        MetricKind::CyclomaticComplexity.name().into(),
-        json!(f.cyclomatic_total),
-    );
-    map.insert(
-        MetricKind::CognitiveComplexity.name().into(),
-        json!(f.cognitive_total),
-    );
-    halstead_json(&mut map, &f.halstead);
+    if a.level.provides(MetricKind::CyclomaticComplexity) {
+        map.insert(
+            MetricKind::CyclomaticComplexity.name().into(),
+            json!(f.cyclomatic_total),
+        );
+        map.insert(
+            MetricKind::CognitiveComplexity.name().into(),
+            json!(f.cognitive_total),
+        );
+    }
+    if a.level.provides(MetricKind::HalsteadVolume) {
+        halstead_json(&mut map, &f.halstead);
+    }
     match &f.raw {
         Ok(raw) => {
             map.insert(MetricKind::LinesOfCode.name().into(), json!(raw.loc));

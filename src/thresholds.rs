@@ -9,7 +9,7 @@
 
 use crate::config::{Comparison, ModifiedPolicy, Rule, Scope};
 use crate::diff::ChangeKind;
-use crate::metrics::{FileAnalysis, FunctionMetrics, MetricKind};
+use crate::metrics::{FileAnalysis, FunctionMetrics, Level, MetricKind};
 
 /// One broken rule.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,13 +65,13 @@ pub(crate) fn check_thresholds(rules: &[Rule], analysis: &FileAnalysis) -> Vec<V
     for rule in rules.iter().filter(|r| r.enabled) {
         match rule.scope {
             Scope::File => {
-                if let Some(value) = analysis.file.value(rule.metric) {
+                if let Some(value) = analysis.file_value(rule.metric) {
                     if !rule.passes(value) {
                         out.push(violation(rule, value, 1, 1, None));
                     }
                 }
             }
-            Scope::Function => {
+            Scope::Function if analysis.level.provides(rule.metric) => {
                 for f in analysis.functions.iter().filter(|f| !f.ignored) {
                     if let Some(value) = f.metrics.value(rule.metric) {
                         if !rule.passes(value) {
@@ -80,6 +80,8 @@ pub(crate) fn check_thresholds(rules: &[Rule], analysis: &FileAnalysis) -> Vec<V
                     }
                 }
             }
+            // Not computed at this analysis's level: nothing to check.
+            Scope::Function => {}
         }
     }
     out.sort_by(|a, b| {
@@ -139,13 +141,14 @@ pub(crate) fn gate_value(
     }
 }
 
-/// Gate verdicts for one changed function.
+/// Gate verdicts for one changed function, analysed at `level`; `before`
+/// is its old metrics with the level they were computed at.
 pub(crate) fn check_function_change(
     rules: &[Rule],
     policy: ModifiedPolicy,
     change: ChangeKind,
-    function: &crate::metrics::FunctionReport,
-    before: Option<&FunctionMetrics>,
+    (function, level): (&crate::metrics::FunctionReport, Level),
+    before: Option<(&FunctionMetrics, Level)>,
 ) -> Vec<Violation> {
     if function.ignored {
         return Vec::new();
@@ -155,10 +158,16 @@ pub(crate) fn check_function_change(
         .iter()
         .filter(|r| r.enabled && r.scope == Scope::Function)
     {
+        if !level.provides(rule.metric) {
+            continue;
+        }
         let Some(after) = function.metrics.value(rule.metric) else {
             continue;
         };
-        let old = before.and_then(|m| m.value(rule.metric));
+        // An old value the old analysis did not compute is unknown, not 0.
+        let old = before
+            .filter(|(_, old_level)| old_level.provides(rule.metric))
+            .and_then(|(m, _)| m.value(rule.metric));
         if !gate_value(rule, change, policy, old, after) {
             let mut v = violation(
                 rule,
@@ -189,10 +198,10 @@ pub(crate) fn check_file_change(
     };
     let mut out = Vec::new();
     for rule in rules.iter().filter(|r| r.enabled && r.scope == Scope::File) {
-        let Some(after) = new.file.value(rule.metric) else {
+        let Some(after) = new.file_value(rule.metric) else {
             continue;
         };
-        let before = old.and_then(|a| a.file.value(rule.metric));
+        let before = old.and_then(|a| a.file_value(rule.metric));
         if !gate_value(rule, change, policy, before, after) {
             let mut v = violation(rule, after, 1, 1, None);
             v.change = Some(change);

@@ -60,7 +60,7 @@ pub(crate) use content::{ContentId, WorktreeIndex};
 
 /// Bump when the encoding of values or keys changes without a crate release
 /// (new fields in [`FileAnalysis`], a new metric): old entries then miss.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Bump when the store's layout (keyspaces, meta records) changes: a fresh
 /// store is started and the old one deleted.
 const SCHEMA: u32 = 2;
@@ -435,7 +435,12 @@ impl Cache {
     pub(crate) fn put(&self, id: &ContentId, outcome: &Outcome) {
         // A skipped file depends on settings (size limit), an internal
         // failure on antipasta's bugs: neither belongs to the content.
-        if self.is_broken() || matches!(outcome, Err(p) if p.kind != ProblemKind::Error) {
+        // A degraded analysis depends on the budget or on a failure, not
+        // only on the content.
+        if self.is_broken()
+            || matches!(outcome, Err(p) if p.kind != ProblemKind::Error)
+            || matches!(outcome, Ok(a) if a.degraded.is_some())
+        {
             return;
         }
         let key = self.key(id);

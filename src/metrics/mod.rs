@@ -6,6 +6,7 @@
 pub(crate) mod cognitive;
 pub(crate) mod cyclomatic;
 pub(crate) mod halstead;
+pub(crate) mod level;
 pub(crate) mod maintainability;
 pub(crate) mod raw;
 pub(crate) mod structure;
@@ -18,6 +19,7 @@ use crate::guard::TooDeep;
 use crate::parse::{parse_recovering, SyntaxError};
 use crate::source::SourceText;
 use halstead::Halstead;
+pub(crate) use level::{Cause, Degraded, Level};
 use raw::{RawError, RawMetrics};
 
 /// Options that change metric values (and so belong in the cache key).
@@ -142,6 +144,38 @@ pub(crate) struct FileAnalysis {
     /// analysis is then partial: file metrics cover the tree the parser
     /// recovered, `functions` only those no syntax error touches.
     pub syntax_error: Option<SyntaxError>,
+    /// How much of the analysis ran (see [`Level`]).
+    pub level: Level,
+    /// Why the analysis is below [`Level::Full`].
+    pub degraded: Option<Degraded>,
+}
+
+impl FileAnalysis {
+    /// A file-level value, `None` when unavailable or not computed at this
+    /// analysis's level.
+    pub(crate) fn file_value(&self, kind: MetricKind) -> Option<f64> {
+        self.level
+            .provides(kind)
+            .then(|| self.file.value(kind))
+            .flatten()
+    }
+
+    /// Line counts only, from text that cannot (or need not) be parsed.
+    pub(crate) fn minimal(source: &SourceText) -> FileAnalysis {
+        FileAnalysis {
+            file: FileMetrics {
+                raw: raw::raw_metrics(&source.text),
+                halstead: Halstead::default(),
+                cyclomatic_total: 0,
+                cognitive_total: 0,
+                maintainability: None,
+            },
+            functions: Vec::new(),
+            syntax_error: None,
+            level: Level::Minimal,
+            degraded: None,
+        }
+    }
 }
 
 /// Parses a source and computes every metric of the file and its functions.
@@ -151,6 +185,18 @@ pub(crate) fn analyze(
     source: &SourceText,
     options: MetricOptions,
 ) -> Result<FileAnalysis, TooDeep> {
+    analyze_at(source, options, Level::Full)
+}
+
+/// [`analyze`] at `level` (full or reduced; minimal is
+/// [`FileAnalysis::minimal`], which needs no parse). The caller sets
+/// [`FileAnalysis::degraded`].
+pub(crate) fn analyze_at(
+    source: &SourceText,
+    options: MetricOptions,
+    level: Level,
+) -> Result<FileAnalysis, TooDeep> {
+    let full = level == Level::Full;
     let recovered = parse_recovering(source)?;
     let parsed = &recovered.parsed;
     let body: &[Stmt] = &parsed.syntax().body;
@@ -171,7 +217,11 @@ pub(crate) fn analyze(
             let metrics = FunctionMetrics {
                 cyclomatic: cyclomatic::cyclomatic(f.def),
                 cognitive: cognitive::cognitive(f.def),
-                halstead: halstead::halstead_function(f.def),
+                halstead: if full {
+                    halstead::halstead_function(f.def)
+                } else {
+                    Halstead::default()
+                },
                 lines: f.end_line - f.line + 1,
                 parameters: structure::parameter_count(&f.def.parameters),
                 nesting: structure::nesting_depth(&f.def.body),
@@ -202,10 +252,14 @@ pub(crate) fn analyze(
             }
         })
         .collect();
-    let halstead = halstead::halstead_module(body);
+    let halstead = if full {
+        halstead::halstead_module(body)
+    } else {
+        Halstead::default()
+    };
     let cyclomatic_total = cyclomatic::module_total(body);
     let raw = raw::raw_metrics(&source.text);
-    let maintainability = raw.as_ref().ok().map(|r| {
+    let maintainability = raw.as_ref().ok().filter(|_| full).map(|r| {
         maintainability::maintainability_index(
             halstead.volume(),
             cyclomatic_total,
@@ -223,6 +277,8 @@ pub(crate) fn analyze(
         },
         functions,
         syntax_error: recovered.errors.into_iter().next(),
+        level: if full { Level::Full } else { Level::Reduced },
+        degraded: None,
     })
 }
 

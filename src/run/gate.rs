@@ -19,9 +19,12 @@ use crate::cli::GateArgs;
 use crate::config::{self, BudgetPolicy, ModifiedPolicy};
 use crate::diff::{changed_lines, clip, diff_functions, ChangeKind, FilePair, FunctionChange};
 use crate::git::{self, FileChange};
-use crate::isolate::{analyze_bytes, Internal};
+use crate::isolate::{analyze_bytes_from, Internal};
 use crate::metrics::{FileAnalysis, MetricOptions};
-use crate::report::{function_metrics_json, violation_json, Format, Problem, ProblemKind};
+use crate::report::{
+    degradation_counts, degraded_note, file_error, function_metrics_json, violation_json, Format,
+    Problem, ProblemKind,
+};
 use crate::thresholds::{check_file_change, check_function_change, Violation};
 
 /// One changed Python file with both sides analysed.
@@ -146,7 +149,9 @@ pub(super) fn check(
         })
         .collect();
     let limit = settings.max_file_bytes;
-    let measure = |bytes: &[u8]| analyze_bytes(bytes, limit, options);
+    let measure = |bytes: &[u8]| {
+        analyze_bytes_from(bytes, limit, options, budget.level_now(bytes.len() as u64))
+    };
     let analysed = map_in_order(&blobs, &priority_order(&keys), budget, |(old, new)| {
         (
             old.as_ref()
@@ -217,10 +222,18 @@ pub(super) fn check(
                 }
                 let function = &new.functions[change.new];
                 let before = change.old.and_then(|(ofi, oi)| {
-                    files[ofi].old.as_ref().map(|a| &a.functions[oi].metrics)
+                    files[ofi]
+                        .old
+                        .as_ref()
+                        .map(|a| (&a.functions[oi].metrics, a.level))
                 });
-                let v =
-                    check_function_change(&rules, effective_policy, effective, function, before);
+                let v = check_function_change(
+                    &rules,
+                    effective_policy,
+                    effective,
+                    (function, new.level),
+                    before,
+                );
                 verdict.judged.push((*change, v.is_empty()));
                 verdict.violations.extend(v);
             }
@@ -252,8 +265,21 @@ pub(super) fn check(
         .iter()
         .filter(|f| matches!(&f.new, Some(Ok(a)) if a.syntax_error.is_some()))
         .count();
-    let internal = problem_count(ProblemKind::Internal);
-    let errors = problem_count(ProblemKind::Error) + partial + internal;
+    // Degraded analyses: (error, internal, budget) per file.
+    let degraded: Vec<(bool, bool, bool)> = files
+        .iter()
+        .filter_map(|f| match &f.new {
+            Some(Ok(a)) if a.syntax_error.is_none() => Some(degradation_counts(a)),
+            _ => None,
+        })
+        .collect();
+    let degraded_errors = degraded.iter().filter(|d| d.0).count();
+    let degraded_by_budget = degraded.iter().filter(|d| d.2).count();
+    let internal = problem_count(ProblemKind::Internal) + degraded.iter().filter(|d| d.1).count();
+    let errors = problem_count(ProblemKind::Error)
+        + problem_count(ProblemKind::Internal)
+        + partial
+        + degraded_errors;
     let changed_functions: usize = verdicts.iter().map(|v| v.judged.len()).sum();
     let violations: usize = verdicts.iter().map(|v| v.violations.len()).sum();
     let summary = GateSummary {
@@ -267,8 +293,8 @@ pub(super) fn check(
         Format::Text => render_text(&files, &verdicts, &summary, args.verbose, out)?,
         Format::Json => render_json(&files, &verdicts, &summary, &not_checked, out)?,
     }
-    let over_budget = !not_checked.is_empty();
-    if over_budget {
+    let over_budget = !not_checked.is_empty() || degraded_by_budget > 0;
+    if !not_checked.is_empty() {
         let command = match (&range, not_checked.len()) {
             (Some(r), _) => format!("antipasta diff {r} --budget 0"),
             (None, n) if n <= 20 => format!("antipasta check --budget 0 {}", not_checked.join(" ")),
@@ -400,6 +426,14 @@ fn render_text(
                         file.change.path
                     )?;
                 }
+                if let Some(note) = degraded_note(a) {
+                    let error = if degradation_counts(a).0 {
+                        "error: "
+                    } else {
+                        ""
+                    };
+                    writeln!(out, "{}: {error}{note}", file.change.path)?;
+                }
             }
             None => {}
         }
@@ -449,10 +483,18 @@ fn render_json(
             "error": match &file.new {
                 Some(Err(p)) if p.kind == ProblemKind::Skipped => json!(null),
                 Some(Err(p)) => json!(p.message),
-                Some(Ok(a)) => json!(a.syntax_error.as_ref().map(ToString::to_string)),
+                Some(Ok(a)) => json!(file_error(a)),
                 None => json!(null),
             },
             "partial": matches!(&file.new, Some(Ok(a)) if a.syntax_error.is_some()),
+            "analysis": match &file.new {
+                Some(Ok(a)) => json!(a.level.name()),
+                _ => json!(null),
+            },
+            "degraded": match &file.new {
+                Some(Ok(a)) => json!(a.degraded.as_ref().map(|d| d.message.clone())),
+                _ => json!(null),
+            },
             "skipped": match &file.new {
                 Some(Err(p)) if p.kind == ProblemKind::Skipped => json!(p.message),
                 _ => json!(null),
@@ -461,18 +503,18 @@ fn render_json(
         if let Some(Ok(new)) = &file.new {
             for (change, passed) in &v.judged {
                 let f = &new.functions[change.new];
-                let before = change
-                    .old
-                    .and_then(|(ofi, oi)| files[ofi].old.as_ref().map(|a| &a.functions[oi]));
+                let before = change.old.and_then(|(ofi, oi)| {
+                    files[ofi].old.as_ref().map(|a| (&a.functions[oi], a.level))
+                });
                 functions.push(json!({
                     "path": file.change.path,
                     "name": f.qualname,
                     "line": f.line,
                     "end_line": f.end_line,
                     "change": change.kind.as_str(),
-                    "previous_name": before.map(|b| b.qualname.clone()),
-                    "before": before.map(|b| function_metrics_json(&b.metrics)),
-                    "after": function_metrics_json(&f.metrics),
+                    "previous_name": before.map(|(b, _)| b.qualname.clone()),
+                    "before": before.map(|(b, level)| function_metrics_json(&b.metrics, level)),
+                    "after": function_metrics_json(&f.metrics, new.level),
                     "changed_lines": match change.kind {
                         ChangeKind::Added => vec![(f.first_line, f.end_line)],
                         _ => clip(&v.changed, f.first_line, f.end_line),

@@ -20,7 +20,7 @@ use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{CacheOptions, WorktreeCache};
 use crate::cli::{CheckArgs, Cli, Command, ConfigCommand, MetricsArgs};
 use crate::config::{self, BudgetPolicy, Settings};
-use crate::isolate::{analyze_bytes, is_internal, Internal};
+use crate::isolate::{analyze_bytes_from, is_internal, Internal};
 use crate::metrics::MetricOptions;
 use crate::report::{self, FileResult, Format, Problem};
 use crate::thresholds::check_thresholds;
@@ -132,7 +132,7 @@ fn metrics(
         ),
     };
     let analysed = map_in_order(&files, &order, budget, |file| {
-        analyze_file(file, &settings, options, cache.as_ref())
+        analyze_file(file, &settings, options, cache.as_ref(), budget)
     })?;
     if let Some(cache) = cache {
         cache.cache.finish();
@@ -162,12 +162,12 @@ fn metrics(
     } else {
         report::render(&results, args.format, color, out).context("writing the report")?;
     }
-    let over_budget = !not_checked.is_empty();
-    if over_budget {
+    let s = report::summarize(&results);
+    let over_budget = !not_checked.is_empty() || s.degraded_by_budget > 0;
+    if !not_checked.is_empty() {
         let command = format!("antipasta metrics {}", not_checked.join(" "));
         report::render_not_checked(&not_checked, budget.ms, &command, &mut std::io::stderr())?;
     }
-    let s = report::summarize(&results);
     Ok(if s.errors > 0 {
         ExitCode::from(2)
     } else if s.violations > 0 || (over_budget && settings.on_budget_exceeded == BudgetPolicy::Fail)
@@ -299,9 +299,12 @@ fn analyze_file(
     settings: &Settings,
     options: MetricOptions,
     cache: Option<&WorktreeCache>,
+    budget: Budget,
 ) -> FileResult {
     let limit = settings.max_file_bytes;
-    let measure = |bytes: &[u8]| analyze_bytes(bytes, limit, options);
+    let measure = |bytes: &[u8]| {
+        analyze_bytes_from(bytes, limit, options, budget.level_now(bytes.len() as u64))
+    };
     let read = || read_limited(&file.path, limit);
     let outcome = match cache {
         Some(cache) => cache.outcome(&file.path, |size| too_large(size, limit), read, measure),

@@ -85,9 +85,63 @@ fn pathological_nesting_gives_error_entries_not_a_crash() {
         } else {
             let error = file["error"].as_str().unwrap_or_default();
             assert!(error.starts_with("nesting too deep"), "{path}: {error}");
+            // Degraded to what needs no parse: line counts, no functions.
+            assert_eq!(file["analysis"], "minimal", "{path}");
+            assert!(file["metrics"]["lines_of_code"].as_u64().unwrap() > 0);
+            assert!(file["metrics"].get("cyclomatic_complexity").is_none());
         }
     }
     assert_eq!(report["summary"]["errors"], cases.len());
+}
+
+#[test]
+fn budget_degrades_a_file_too_big_for_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".antipasta.toml", "max_file_bytes = 50000000\n");
+    // About 12 MB: a full analysis is estimated at ~600 ms, reduced at
+    // ~460 ms, so with a 400 ms budget only the line counts fit.
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 12_000_000 {
+        text.push_str(&format!(
+            "def f{i}(a, b):\n    if a and b:\n        return a + b * {i}\n    return 0\n\n"
+        ));
+        i += 1;
+    }
+    write(dir.path(), "huge.py", &text);
+    let out = antipasta(
+        dir.path(),
+        &["metrics", "--budget", "400", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let file = &json(&out)["files"][0];
+    assert_eq!(file["analysis"], "minimal", "{file}");
+    let why = file["degraded"].as_str().unwrap();
+    assert!(why.starts_with("the time budget (400 ms) had"), "{why}");
+    assert!(file["error"].is_null());
+    assert_eq!(file["functions"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        file["metrics"]["lines_of_code"].as_u64(),
+        Some(text.lines().count() as u64)
+    );
+    let text_out = antipasta(dir.path(), &["metrics", "--budget", "400"]);
+    assert!(
+        stdout(&text_out).contains("huge.py: minimal analysis (line counts only"),
+        "{}",
+        stdout(&text_out)
+    );
+    // The budget's degradation is not cached (a full run must not get it).
+    let stats = stdout(&antipasta(dir.path(), &["cache", "stats"]));
+    assert!(stats.contains("entries: 0"), "{stats}");
+    assert!(stats.contains("last run: 0 hits, 1 misses"), "{stats}");
+    // on_budget_exceeded = "fail" counts a degraded file like a skipped one.
+    write(
+        dir.path(),
+        ".antipasta.toml",
+        "max_file_bytes = 50000000\non_budget_exceeded = \"fail\"\n",
+    );
+    let out = antipasta(dir.path(), &["metrics", "--budget", "400", "-q"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
 }
 
 #[test]
