@@ -7,9 +7,10 @@
 //! (deeply nested code recurses deeply); a file that has started always
 //! finishes, so the run ends shortly after the deadline, never mid-file.
 //!
-//! Order: files matching the `critical` globs first, then the largest change
-//! first (the most new code is the most likely to hold a violation), then
-//! by path so that equal keys stay deterministic.
+//! Order: files matching the `critical` globs first, then files that had
+//! violations when last judged (remembered in the cache), then the largest
+//! change first (the most new code is the most likely to hold a violation),
+//! then by path so that equal keys stay deterministic.
 //!
 //! The budget counts from the start of the process ([`start`]): reading the
 //! configuration and the git index spend the same budget.
@@ -102,6 +103,8 @@ pub(crate) fn level_for(budget_ms: u64, left: Duration, bytes: u64) -> Option<(L
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Priority {
     pub critical: bool,
+    /// The file had violations when it was last judged (cache history).
+    pub violated_before: bool,
     /// Bytes of the new content (or of the whole file for `metrics`).
     pub change_bytes: u64,
 }
@@ -109,7 +112,15 @@ pub(crate) struct Priority {
 /// Indices of `keys` in the order work should start.
 pub(crate) fn priority_order(keys: &[Priority]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by_key(|&i| (Reverse(keys[i].critical), Reverse(keys[i].change_bytes), i));
+    order.sort_by_key(|&i| {
+        let k = &keys[i];
+        (
+            Reverse(k.critical),
+            Reverse(k.violated_before),
+            Reverse(k.change_bytes),
+            i,
+        )
+    });
     order
 }
 
@@ -255,26 +266,21 @@ mod tests {
     }
 
     #[test]
-    fn critical_first_then_largest() {
+    fn critical_first_then_earlier_violations_then_largest() {
+        let p = |critical, violated_before, change_bytes| Priority {
+            critical,
+            violated_before,
+            change_bytes,
+        };
         let keys = [
-            Priority {
-                critical: false,
-                change_bytes: 10,
-            },
-            Priority {
-                critical: true,
-                change_bytes: 1,
-            },
-            Priority {
-                critical: false,
-                change_bytes: 99,
-            },
-            Priority {
-                critical: true,
-                change_bytes: 5,
-            },
+            p(false, false, 10),
+            p(true, false, 1),
+            p(false, false, 99),
+            p(true, false, 5),
+            p(false, true, 2),
+            p(true, true, 1),
         ];
-        assert_eq!(priority_order(&keys), [3, 1, 2, 0]);
+        assert_eq!(priority_order(&keys), [5, 3, 1, 4, 2, 0]);
     }
 
     #[test]

@@ -161,12 +161,13 @@ type Change = (Vec<u8>, Option<Vec<u8>>);
 struct Pending {
     values: HashMap<Vec<u8>, Option<Vec<u8>>>,
     access: HashMap<Vec<u8>, Option<Vec<u8>>>,
+    meta: HashMap<Vec<u8>, Option<Vec<u8>>>,
     bytes: usize,
 }
 
 impl Pending {
     fn is_empty(&self) -> bool {
-        self.values.is_empty() && self.access.is_empty()
+        self.values.is_empty() && self.access.is_empty() && self.meta.is_empty()
     }
 }
 
@@ -454,6 +455,38 @@ impl Cache {
         );
     }
 
+    /// Whether the file at `path` (relative to the project root) had
+    /// violations when it was last judged: such files are checked first
+    /// under a time budget.
+    pub(crate) fn had_violations(&self, path: &str) -> bool {
+        if self.is_broken() {
+            return false;
+        }
+        let key = history_key(path);
+        if let Ok(pending) = self.pending.lock() {
+            if let Some(staged) = pending.meta.get(&key) {
+                return staged.is_some();
+            }
+        }
+        matches!(
+            catch_unwind(AssertUnwindSafe(|| self.meta.contains_key(&key))),
+            Ok(Ok(true))
+        )
+    }
+
+    /// Remembers whether the file at `path` has violations now (written
+    /// only when that changes).
+    pub(crate) fn record_violations(&self, path: &str, violations: bool) {
+        if self.had_violations(path) == violations {
+            return;
+        }
+        let Ok(mut pending) = self.pending.lock() else {
+            return;
+        };
+        let value = violations.then(|| self.stamp());
+        pending.meta.insert(history_key(path), value);
+    }
+
     /// Stages an already encoded (and checked) record, for `cache import`.
     fn put_record(&self, key: &[u8], record: &[u8]) {
         self.writes.fetch_add(1, Ordering::Relaxed);
@@ -504,7 +537,8 @@ impl Cache {
         }
         let written = catch_unwind(AssertUnwindSafe(|| {
             ingest(&self.access, batch.access)?;
-            ingest(&self.values, batch.values)
+            ingest(&self.values, batch.values)?;
+            ingest(&self.meta, batch.meta)
         }));
         if !matches!(written, Ok(Ok(()))) {
             self.mark_broken();
@@ -763,6 +797,13 @@ struct RunStat {
 
 const RUNS_KEY: &[u8] = b"runs";
 
+/// Meta key of a path's violation history (present: it had violations).
+fn history_key(path: &str) -> Vec<u8> {
+    let mut key = b"violations/".to_vec();
+    key.extend_from_slice(path.as_bytes());
+    key
+}
+
 fn read_runs(meta: &Keyspace) -> Result<Vec<RunStat>> {
     Ok(match meta.get(RUNS_KEY)? {
         // A meta record from another layout is just forgotten.
@@ -953,6 +994,24 @@ mod tests {
             assert_eq!(cache.get(id), Some(sample()));
         }
         assert_eq!(read_runs(&cache.meta).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn violation_history_persists_and_clears() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = || Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let cache = open();
+        assert!(!cache.had_violations("pkg/a.py"));
+        cache.record_violations("pkg/a.py", true);
+        cache.record_violations("pkg/b.py", false);
+        assert!(cache.had_violations("pkg/a.py"));
+        cache.finish();
+        let cache = open();
+        assert!(cache.had_violations("pkg/a.py"));
+        assert!(!cache.had_violations("pkg/b.py"));
+        cache.record_violations("pkg/a.py", false);
+        cache.finish();
+        assert!(!open().had_violations("pkg/a.py"));
     }
 
     #[test]

@@ -145,6 +145,9 @@ pub(super) fn check(
         .zip(&blobs)
         .map(|((_, rel), (_, new))| Priority {
             critical: settings.critical.matches(rel),
+            violated_before: cache
+                .as_ref()
+                .is_some_and(|c| c.had_violations(&history_path(rel))),
             change_bytes: new.as_ref().map_or(0, Content::fresh_len),
         })
         .collect();
@@ -160,10 +163,10 @@ pub(super) fn check(
         )
     })
     .context(Internal)?;
-    if let Some(cache) = cache {
-        cache.finish();
-    }
     if let Some(code) = crate::cancel::requested() {
+        if let Some(cache) = cache {
+            cache.finish();
+        }
         eprintln!(
             "antipasta: {}; nothing was judged",
             crate::cancel::signal_name(code)
@@ -251,8 +254,14 @@ pub(super) fn check(
             verdict
                 .violations
                 .sort_by_key(|v| (v.line, v.column, v.metric));
+            if let Some(cache) = &cache {
+                cache.record_violations(&history_path(&file.rel), !verdict.violations.is_empty());
+            }
         }
         verdicts.push(verdict);
+    }
+    if let Some(cache) = cache {
+        cache.finish();
     }
 
     let problem_count = |kind: ProblemKind| {
@@ -402,6 +411,11 @@ fn normalize(path: &Path) -> PathBuf {
     }
     // Symlinked temp dirs (macOS /var → /private/var) would break prefixes.
     std::fs::canonicalize(&out).unwrap_or(out)
+}
+
+/// How the violation history names a file: its path below the project root.
+pub(super) fn history_path(rel: &Path) -> String {
+    rel.to_string_lossy().replace('\\', "/")
 }
 
 fn render_text(

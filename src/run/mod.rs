@@ -127,7 +127,7 @@ fn metrics(
         _ => priority_order(
             &files
                 .iter()
-                .map(|f| file_priority(f, &settings))
+                .map(|f| file_priority(f, &settings, cache.as_ref()))
                 .collect::<Vec<_>>(),
         ),
     };
@@ -135,6 +135,18 @@ fn metrics(
         analyze_file(file, &settings, options, cache.as_ref(), budget)
     })?;
     if let Some(cache) = cache {
+        // The violation history orders work under a budget; only such runs
+        // keep it up to date (a full run would rewrite it for every file).
+        if budget.ms > 0 {
+            for (file, result) in files.iter().zip(&analysed) {
+                if let Some(r) = result {
+                    cache.cache.record_violations(
+                        &gate::history_path(&file.rel),
+                        !r.violations.is_empty(),
+                    );
+                }
+            }
+        }
         cache.cache.finish();
     }
     if let Some(code) = crate::cancel::requested() {
@@ -178,9 +190,11 @@ fn metrics(
     })
 }
 
-fn file_priority(file: &InputFile, settings: &Settings) -> Priority {
+fn file_priority(file: &InputFile, settings: &Settings, cache: Option<&WorktreeCache>) -> Priority {
     Priority {
         critical: settings.critical.matches(&file.rel),
+        violated_before: cache
+            .is_some_and(|c| c.cache.had_violations(&gate::history_path(&file.rel))),
         change_bytes: std::fs::metadata(&file.path).map_or(0, |m| m.len()),
     }
 }

@@ -145,6 +145,42 @@ fn budget_degrades_a_file_too_big_for_what_is_left() {
 }
 
 #[test]
+fn files_with_earlier_violations_are_checked_first() {
+    let repo = Repo::new();
+    repo.write("seed.py", SIMPLE);
+    repo.commit_all("init");
+    // Last by path and the smallest, so neither order would start it early.
+    repo.write("pkg/zz_bad.py", COMPLEX);
+    let padding = "# padding\n".repeat(200);
+    for i in 0..12 {
+        repo.write(&format!("pkg/m{i:02}.py"), &format!("{padding}{SIMPLE}"));
+    }
+    repo.git(&["add", "-A"]);
+    // A first, unbudgeted check judges everything and remembers zz_bad.py.
+    let first = repo.check(&["--budget", "0"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stdout(&first));
+    // Now 150 ms per file against 200 ms: only the first few start.
+    let out = antipasta_env(
+        repo.path(),
+        &["check", "--budget", "200", "--format", "json"],
+        &[("ANTIPASTA_TEST_FILE_DELAY_MS", "150")],
+    );
+    let report = json(&out);
+    let checked: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(!report["not_checked"].as_array().unwrap().is_empty());
+    // (On a machine so loaded that the index read spent the budget, nothing
+    // starts at all.)
+    if !checked.is_empty() {
+        assert!(checked.contains(&"pkg/zz_bad.py"), "{checked:?}");
+    }
+}
+
+#[test]
 fn syntax_error_reports_partial_metrics() {
     let dir = tempfile::tempdir().unwrap();
     write(
