@@ -48,7 +48,14 @@ pub(crate) fn run(
     let lines = match cmd {
         CacheCommand::Stats => stats(&dir)?,
         CacheCommand::Clear => clear(&dir)?,
-        CacheCommand::Gc => gc(&dir, options.limit())?,
+        CacheCommand::Gc => {
+            // The configured limit, when the project's configuration loads.
+            let options = match crate::config::load(cwd, None) {
+                Ok(loaded) => options.with_config(&loaded.settings),
+                Err(_) => options.clone(),
+            };
+            gc(&dir, options.limit())?
+        }
         CacheCommand::Verify => {
             let (lines, bad) = verify(&dir)?;
             if bad > 0 {
@@ -77,7 +84,7 @@ pub(crate) fn stats(dir: &Path) -> Result<AdminReport> {
     }
     let cache = open_for_admin(dir)?;
     let entries = cache.values.len()?;
-    let bytes = cache.db.disk_space()?;
+    let bytes = cache.size();
     lines.push(format!("entries: {entries}"));
     lines.push(format!("on disk: {} ({bytes} bytes)", human(bytes)));
     let runs = read_runs(&cache.meta)?;
@@ -126,7 +133,7 @@ pub(crate) fn gc(dir: &Path, limit: u64) -> Result<AdminReport> {
         return Ok(vec![format!("cache {} is empty", dir.display())]);
     }
     let cache = open_for_admin(dir)?;
-    let before = cache.db.disk_space()?;
+    let before = cache.size();
     let engine = engine_prefix();
     let mut stale = Vec::new();
     for guard in cache.values.iter() {
@@ -140,7 +147,7 @@ pub(crate) fn gc(dir: &Path, limit: u64) -> Result<AdminReport> {
     cache.values.major_compact()?;
     cache.access.major_compact()?;
     let evicted = cache.evict_to(limit)?;
-    let after = cache.db.disk_space()?;
+    let after = cache.size();
     Ok(vec![format!(
         "removed {} entries of other versions and {evicted} least recently used; {} → {}",
         stale.len(),

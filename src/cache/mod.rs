@@ -93,6 +93,19 @@ pub(crate) struct CacheOptions {
 }
 
 impl CacheOptions {
+    /// These options with the configured size limit (`cache_size`, 0:
+    /// none) unless the command line or the environment set one.
+    pub(crate) fn with_config(&self, settings: &crate::config::Settings) -> CacheOptions {
+        let configured = match settings.cache_size_bytes {
+            0 => u64::MAX,
+            bytes => bytes,
+        };
+        CacheOptions {
+            limit_bytes: self.limit_bytes.or(Some(configured)),
+            ..self.clone()
+        }
+    }
+
     pub(crate) fn limit(&self) -> u64 {
         self.limit_bytes.unwrap_or(DEFAULT_LIMIT_BYTES)
     }
@@ -134,7 +147,8 @@ fn notice(message: &str) {
 
 /// An open store for one run.
 pub(crate) struct Cache {
-    db: Database,
+    /// Held for the run: the keyspaces live as long as their database.
+    _db: Database,
     values: Keyspace,
     access: Keyspace,
     meta: Keyspace,
@@ -348,7 +362,7 @@ impl Cache {
         let (values, access, meta) =
             keyspaces(&db).map_err(|e| OpenFailure::Corrupt(e.to_string()))?;
         Ok(Cache {
-            db,
+            _db: db,
             values,
             access,
             meta,
@@ -586,11 +600,16 @@ impl Cache {
         }
         self.flush_pending();
         let _ = self.record_run();
-        if self.writes.load(Ordering::Relaxed) > 0
-            && self.db.disk_space().is_ok_and(|size| size > self.limit)
-        {
+        if self.writes.load(Ordering::Relaxed) > 0 && self.size() > self.limit {
             let _ = self.evict_to(self.limit / 10 * 8);
         }
+    }
+
+    /// Bytes the store's tables take. Not fjall's `disk_space`: that adds
+    /// the journal, which antipasta never writes but which a new store
+    /// preallocates (64 MB, sparse) until its next open.
+    pub(crate) fn size(&self) -> u64 {
+        self.values.disk_space() + self.access.disk_space() + self.meta.disk_space()
     }
 
     /// Removes these keys' values and access stamps (values first, so an
@@ -624,7 +643,7 @@ impl Cache {
     /// `target` bytes, then compacts so the space is really returned.
     /// Returns how many entries were removed.
     fn evict_to(&self, target: u64) -> Result<usize> {
-        let size = self.db.disk_space()?;
+        let size = self.size();
         if size <= target {
             return Ok(0);
         }
@@ -956,7 +975,7 @@ mod tests {
             vec![(cache.key(&old), Some(5u32.to_le_bytes().to_vec()))],
         );
         cache.flush_pending();
-        let size = cache.db.disk_space().unwrap();
+        let size = cache.size();
         assert_eq!(cache.evict_to(size - 1).unwrap(), 1);
         assert_eq!(cache.get(&old), None);
         assert_eq!(cache.get(&new), Some(sample()));

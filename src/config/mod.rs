@@ -397,6 +397,9 @@ pub(crate) struct Settings {
     pub(crate) max_file_bytes: u64,
     /// Cap on the process's data segment in MiB (0: none).
     pub(crate) max_memory_mb: u64,
+    /// Size limit of the analysis cache in bytes (0: none); `--cache-size`
+    /// and `ANTIPASTA_CACHE_SIZE` take precedence.
+    pub(crate) cache_size_bytes: u64,
     /// Time budget of the pre-commit check in milliseconds (0: none).
     pub(crate) budget_ms: u64,
     /// The verdict when the budget ran out before every file was checked.
@@ -441,6 +444,7 @@ impl Default for Settings {
             mi_multi_as_comments: true,
             max_file_bytes: crate::guard::DEFAULT_MAX_FILE_BYTES,
             max_memory_mb: 0,
+            cache_size_bytes: crate::cache::DEFAULT_LIMIT_BYTES,
             budget_ms: DEFAULT_HOOK_BUDGET_MS,
             on_budget_exceeded: BudgetPolicy::Pass,
             critical: PathPatterns::empty(),

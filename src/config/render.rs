@@ -33,6 +33,10 @@ pub(crate) fn show(settings: &Settings) -> String {
     ));
     out.push_str(&format!("max_file_bytes = {}\n", settings.max_file_bytes));
     out.push_str(&format!("max_memory_mb = {}\n", settings.max_memory_mb));
+    out.push_str(&format!(
+        "cache_size = {}\n",
+        quote(&size_text(settings.cache_size_bytes))
+    ));
     out.push_str(&format!("budget_ms = {}\n", settings.budget_ms));
     out.push_str(&format!(
         "on_budget_exceeded = {}\n",
@@ -166,6 +170,15 @@ pub(crate) fn init_template() -> String {
     );
     out.push_str(&format!("# max_memory_mb = {}\n\n", defaults.max_memory_mb));
     out.push_str(
+        "# Size limit of the analysis cache (\"0\": none), e.g. \"256MB\" or \"1G\"; least\n\
+         # recently used entries are evicted past it. --cache-size and\n\
+         # ANTIPASTA_CACHE_SIZE override it.\n",
+    );
+    out.push_str(&format!(
+        "# cache_size = {}\n\n",
+        quote(&size_text(defaults.cache_size_bytes))
+    ));
+    out.push_str(
         "# Time budget of the pre-commit check (`antipasta check`), in milliseconds\n\
          # (0: none; `metrics` and `diff` have none unless given `--budget MS`).\n\
          # When it runs out no new file starts; the files not checked are listed.\n",
@@ -233,6 +246,15 @@ pub(crate) fn init_template() -> String {
     out
 }
 
+/// A byte count as `cache_size` takes it: whole MiB as `256MB`, else bytes.
+fn size_text(bytes: u64) -> String {
+    if bytes > 0 && bytes.is_multiple_of(1 << 20) {
+        format!("{}MB", bytes >> 20)
+    } else {
+        bytes.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -257,6 +279,7 @@ mod tests {
             "mi_multi_as_comments",
             "max_file_bytes",
             "max_memory_mb",
+            "cache_size",
             "budget_ms",
             "on_budget_exceeded",
             "critical",
@@ -299,7 +322,7 @@ mod tests {
             shown.starts_with(
                 "ignore_patterns = []\nuse_gitignore = true\npython_extensions = [\".py\"]\n\
              modified = \"no-worse\"\nmi_multi_as_comments = true\nmax_file_bytes = 5242880\n\
-             max_memory_mb = 0\nbudget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
+             max_memory_mb = 0\ncache_size = \"256MB\"\nbudget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
              \n[[rules]]\n\
              metric = \"cyclomatic_complexity\"\ncomparison = \"<=\"\nthreshold = 10\n\
              scope = \"function\"\nenabled = true\n"

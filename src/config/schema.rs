@@ -30,6 +30,7 @@ pub(super) struct RawConfig {
     mi_multi_as_comments: Option<bool>,
     max_file_bytes: Option<u64>,
     max_memory_mb: Option<u64>,
+    cache_size: Option<Spanned<String>>,
     budget_ms: Option<u64>,
     on_budget_exceeded: Option<BudgetPolicy>,
     critical: Option<Spanned<Vec<Spanned<String>>>>,
@@ -141,6 +142,11 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
     }
     if let Some(v) = raw.max_memory_mb {
         settings.max_memory_mb = v;
+    }
+    if let Some(v) = raw.cache_size {
+        let span = v.span();
+        settings.cache_size_bytes = crate::cli::parse_size(v.get_ref())
+            .map_err(|why| src.error(span, format!("cache_size: {why}")))?;
     }
     if let Some(v) = raw.budget_ms {
         settings.budget_ms = v;
@@ -420,6 +426,20 @@ mod tests {
         // Disabled rules are not returned.
         assert!(get("tests/slow/a.py", MetricKind::MaintainabilityIndex).is_none());
         assert!(get("tests/a.py", MetricKind::MaintainabilityIndex).is_some());
+    }
+
+    #[test]
+    fn cache_size_takes_sizes_and_points_at_a_bad_one() {
+        let s = parse("cache_size = \"64MB\"\n").unwrap();
+        assert_eq!(s.cache_size_bytes, 64 << 20);
+        assert_eq!(parse("cache_size = \"0\"\n").unwrap().cache_size_bytes, 0);
+        let e = err("budget_ms = 5\ncache_size = \"lots\"\n");
+        assert_eq!((e.line, e.column), (2, 14));
+        assert!(
+            e.message.starts_with("cache_size: invalid size `lots`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

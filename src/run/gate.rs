@@ -117,7 +117,7 @@ pub(super) fn check(
         .then(|| {
             cache::open_for_repo(
                 &repo,
-                cache_options,
+                &cache_options.with_config(&settings),
                 super::cache_fingerprint(&settings, options),
             )
         })

@@ -119,7 +119,13 @@ fn metrics(
         function_hashes: false,
     };
     let cache = (!files.is_empty())
-        .then(|| WorktreeCache::open(cwd, cache, cache_fingerprint(&settings, options)))
+        .then(|| {
+            WorktreeCache::open(
+                cwd,
+                &cache.with_config(&settings),
+                cache_fingerprint(&settings, options),
+            )
+        })
         .flatten();
     let budget = Budget::from_start(args.budget.unwrap_or(0));
     let order = match budget.ms {

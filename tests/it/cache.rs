@@ -382,3 +382,37 @@ fn clear_and_gc_and_verify() {
     let stats = stdout(&run(dir.path(), Some(cache.path()), &["cache", "stats"]));
     assert!(stats.contains("entries: 0"), "{stats}");
 }
+
+/// `entries: N` from `cache stats`.
+fn stat_entries(dir: &Path, cache: &Path) -> usize {
+    let stats = stdout(&run(dir, Some(cache), &["cache", "stats"]));
+    stats
+        .lines()
+        .find_map(|l| l.strip_prefix("entries: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no entry count in {stats}"))
+}
+
+#[test]
+fn configured_size_limit_evicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = tempfile::tempdir().unwrap();
+    let small = tempfile::tempdir().unwrap();
+    // About 240 kB of records.
+    project(dir.path(), 800, 0);
+    let uncached = json_metrics(dir.path(), None);
+    assert_eq!(json_metrics(dir.path(), Some(big.path())), uncached);
+    assert_eq!(stat_entries(dir.path(), big.path()), 800);
+    write(dir.path(), ".antipasta.toml", "cache_size = \"200KB\"\n");
+    assert_eq!(json_metrics(dir.path(), Some(small.path())), uncached);
+    let kept = stat_entries(dir.path(), small.path());
+    assert!(kept > 0 && kept < 800, "{kept} entries kept");
+    // The command line wins over the configuration.
+    let out = run(
+        dir.path(),
+        Some(small.path()),
+        &["--cache-size", "1G", "metrics", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stat_entries(dir.path(), small.path()), 800);
+}
