@@ -112,21 +112,23 @@ fn metrics(
     if inputs.is_empty() {
         inputs.push(PathBuf::from("."));
     }
-    let files = collect_files(cwd, &root, &inputs, &settings)?;
-
     let options = MetricOptions {
         mi_multi_as_comments: settings.mi_multi_as_comments,
         function_hashes: false,
     };
-    let cache = (!files.is_empty())
-        .then(|| {
-            WorktreeCache::open(
-                cwd,
-                &cache.with_config(&settings),
-                cache_fingerprint(&settings, options),
-            )
-        })
-        .flatten();
+    // The walk and opening the cache (the store, the git index) are
+    // independent: overlap them. A warm run is mostly these two.
+    let cache_options = cache.with_config(&settings);
+    let (files, cache) = std::thread::scope(|scope| {
+        let opening = scope.spawn(|| {
+            WorktreeCache::open(cwd, &cache_options, cache_fingerprint(&settings, options))
+        });
+        let files = collect_files(cwd, &root, &inputs, &settings);
+        // A panic while opening is a cache failure: run without it.
+        let cache = opening.join().ok().flatten();
+        files.map(|files| (files, cache))
+    })?;
+    let cache = cache.filter(|_| !files.is_empty());
     let budget = Budget::from_start(args.budget.unwrap_or(0));
     let order = match budget.ms {
         0 => (0..files.len()).collect(),
