@@ -15,8 +15,9 @@
 //! compilation"), so no runnable Python is turned away.
 //!
 //! Example: `x = ((((...1...))))` with 5,000 parentheses gives the file
-//! error `nesting too deep: brackets, operators and blocks nest more than
-//! 3000 levels ...`; the rest of the run goes on.
+//! error `nesting too deep at line 1, column 1503: brackets, operators and
+//! blocks nest more than 3000 levels ...` (each bracket counts two levels)
+//! and line counts only; the rest of the run goes on.
 //!
 //! No I/O here.
 
@@ -75,7 +76,7 @@ pub(crate) fn check_nesting(
     limit: u32,
 ) -> Result<(), TooDeep> {
     if nesting_exceeds(kinds, limit) {
-        Err(TooDeep { limit })
+        Err(TooDeep { limit, at: None })
     } else {
         Ok(())
     }
@@ -85,13 +86,20 @@ pub(crate) fn check_nesting(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TooDeep {
     pub limit: u32,
+    /// Line and column (1-based) where the nesting passes the limit, when
+    /// known (the caller of [`check_nesting`] has the token positions).
+    pub at: Option<(u32, u32)>,
 }
 
 impl std::fmt::Display for TooDeep {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("nesting too deep")?;
+        if let Some((line, column)) = self.at {
+            write!(f, " at line {line}, column {column}")?;
+        }
         write!(
             f,
-            "nesting too deep: brackets, operators and blocks nest more than {} levels \
+            ": brackets, operators and blocks nest more than {} levels \
              (CPython cannot compile such a file either); not parsed",
             self.limit
         )
@@ -105,7 +113,10 @@ impl std::fmt::Display for TooDeep {
 #[inline]
 pub(crate) fn ensure_stack() {
     if stacker::remaining_stack().is_some_and(|left| left < STACK_RESERVE) {
-        std::panic::panic_any(TooDeep { limit: MAX_NESTING });
+        std::panic::panic_any(TooDeep {
+            limit: MAX_NESTING,
+            at: None,
+        });
     }
 }
 

@@ -52,7 +52,21 @@ pub(crate) struct Recovered {
 /// nested deeper than [`MAX_NESTING`] before parsing it.
 pub(crate) fn parse_recovering(source: &SourceText) -> Result<Recovered, TooDeep> {
     let parsed = ruff_python_parser::parse_unchecked_source(&source.text, PySourceType::Python);
-    if let Err(too_deep) = check_nesting(parsed.tokens().iter().map(|t| t.kind()), MAX_NESTING) {
+    // The guard stops at the token where the depth passes the limit.
+    let mut scanned = 0usize;
+    let kinds = parsed
+        .tokens()
+        .iter()
+        .map(|t| t.kind())
+        .inspect(|_| scanned += 1);
+    if let Err(mut too_deep) = check_nesting(kinds, MAX_NESTING) {
+        too_deep.at = scanned
+            .checked_sub(1)
+            .and_then(|i| parsed.tokens().get(i))
+            .map(|t| {
+                let offset = t.start().to_u32();
+                (source.line_of(offset), source.column_of(offset))
+            });
         // Dropping a very deep tree recurses once per level; the file is
         // refused anyway, so its memory is left to the end of the process.
         std::mem::forget(parsed);
@@ -123,6 +137,23 @@ mod tests {
         let n = 100_000;
         let src = SourceText::from_text(&format!("x = {}1\n", "-".repeat(n)));
         assert!(parse_recovering(&src).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_says_where() {
+        // Each bracket counts two levels (the bracket and its contents), so
+        // the limit of 3,000 is passed about 1,500 brackets into line 3.
+        let text = format!("a = 1\n\nb = [{}1{}]\n", "(".repeat(4000), ")".repeat(4000));
+        let src = SourceText::from_text(&text);
+        let Err(deep) = parse_recovering(&src) else {
+            panic!("accepted");
+        };
+        let (line, column) = deep.at.unwrap();
+        assert_eq!(line, 3);
+        assert!((1490..1510).contains(&column), "column {column}");
+        assert!(deep.to_string().starts_with(&format!(
+            "nesting too deep at line 3, column {column}: brackets"
+        )));
     }
 
     #[test]
