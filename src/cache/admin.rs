@@ -20,7 +20,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 use super::{
-    decode_record, engine_prefix, location, open_for_admin, read_runs, store_path, CacheOptions,
+    decode_record, engine_prefix, location, open_for_admin, read_runs, runs_path, store_path,
+    CacheOptions,
 };
 use crate::cli::CacheCommand;
 
@@ -87,7 +88,7 @@ pub(crate) fn stats(dir: &Path) -> Result<AdminReport> {
     let bytes = cache.size();
     lines.push(format!("entries: {entries}"));
     lines.push(format!("on disk: {} ({bytes} bytes)", human(bytes)));
-    let runs = read_runs(&cache.meta)?;
+    let runs = read_runs(dir);
     let (hits, misses) = runs
         .iter()
         .fold((0, 0), |(h, m), r| (h + r.hits, m + r.misses));
@@ -120,6 +121,7 @@ pub(crate) fn clear(dir: &Path) -> Result<AdminReport> {
     cache.access.clear()?;
     cache.meta.clear()?;
     drop(cache);
+    let _ = std::fs::remove_file(runs_path(dir));
     Ok(vec![format!(
         "removed {entries} entries from {}",
         dir.display()

@@ -624,8 +624,15 @@ impl Cache {
         ingest(&self.access, gone())
     }
 
+    /// Appends this run's hits and misses to the run log. A small file
+    /// beside the store, replaced by rename, not an fjall write: an
+    /// ingestion costs a table and several fsyncs, too much for statistics
+    /// on every warm run. Under the store's lock, so one writer at a time.
     fn record_run(&self) -> Result<()> {
-        let mut runs = read_runs(&self.meta)?;
+        if self.hits.load(Ordering::Relaxed) + self.misses.load(Ordering::Relaxed) == 0 {
+            return Ok(());
+        }
+        let mut runs = read_runs(&self.dir);
         runs.push(RunStat {
             unix_minutes: self.now_minutes,
             hits: self.hits.load(Ordering::Relaxed),
@@ -635,7 +642,10 @@ impl Cache {
             runs.drain(..runs.len() - RUNS_KEPT);
         }
         let bytes = postcard::to_stdvec(&runs)?;
-        ingest(&self.meta, vec![(RUNS_KEY.to_vec(), Some(bytes))])?;
+        let path = runs_path(&self.dir);
+        let partial = path.with_extension("partial");
+        std::fs::write(&partial, bytes)?;
+        std::fs::rename(&partial, &path)?;
         Ok(())
     }
 
@@ -814,7 +824,10 @@ struct RunStat {
     misses: u64,
 }
 
-const RUNS_KEY: &[u8] = b"runs";
+/// The run log of `cache stats`, beside the store.
+fn runs_path(dir: &Path) -> PathBuf {
+    dir.join(format!("runs-v{SCHEMA}"))
+}
 
 /// Meta key of a path's violation history (present: it had violations).
 fn history_key(path: &str) -> Vec<u8> {
@@ -823,12 +836,12 @@ fn history_key(path: &str) -> Vec<u8> {
     key
 }
 
-fn read_runs(meta: &Keyspace) -> Result<Vec<RunStat>> {
-    Ok(match meta.get(RUNS_KEY)? {
-        // A meta record from another layout is just forgotten.
-        Some(bytes) => postcard::from_bytes(&bytes).unwrap_or_default(),
-        None => Vec::new(),
-    })
+/// The run log; missing or unreadable is just empty (it is statistics).
+fn read_runs(dir: &Path) -> Vec<RunStat> {
+    std::fs::read(runs_path(dir))
+        .ok()
+        .and_then(|bytes| postcard::from_bytes(&bytes).ok())
+        .unwrap_or_default()
 }
 
 fn decode_stamp(bytes: &[u8]) -> Option<u32> {
@@ -1012,7 +1025,7 @@ mod tests {
         for id in &ids[1..] {
             assert_eq!(cache.get(id), Some(sample()));
         }
-        assert_eq!(read_runs(&cache.meta).unwrap().len(), 1);
+        assert_eq!(read_runs(dir.path()).len(), 1);
     }
 
     #[test]
