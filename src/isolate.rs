@@ -143,17 +143,25 @@ pub(crate) fn analyze_bytes_from(
         match next {
             Some(lower) => {
                 level = lower;
-                // The first failure is the reason worth reporting.
-                why = Some(why.unwrap_or(failure));
+                why = Some(first_failure(why, failure));
             }
             None => {
-                let failure = why.unwrap_or(failure);
+                let failure = first_failure(why, failure);
                 return Err(match failure.cause {
                     Cause::Internal => Problem::internal(failure.message),
                     _ => Problem::error(failure.message),
                 });
             }
         }
+    }
+}
+
+/// The reason worth reporting: the first failure, which outranks the
+/// budget (a panic must surface as an internal error, not as "no time").
+fn first_failure(earlier: Option<Degraded>, failure: Degraded) -> Degraded {
+    match earlier {
+        Some(earlier) if earlier.cause != Cause::Budget => earlier,
+        _ => failure,
     }
 }
 
@@ -218,6 +226,25 @@ mod tests {
         FAIL_AT.with(|f| f.set(None));
         let p = p.unwrap_err();
         assert_eq!(p.kind, crate::report::ProblemKind::Internal);
+    }
+
+    #[test]
+    fn a_panic_outranks_the_budget_as_the_reason() {
+        let why = Degraded {
+            cause: Cause::Budget,
+            message: "budget".to_owned(),
+        };
+        FAIL_AT.with(|f| f.set(Some(Level::Reduced)));
+        let a = analyze_bytes_from(
+            b"def f(a):\n    return a\n",
+            0,
+            MetricOptions::default(),
+            Some((Level::Reduced, why)),
+        );
+        FAIL_AT.with(|f| f.set(None));
+        let a = a.unwrap();
+        assert_eq!(a.level, Level::Minimal);
+        assert_eq!(a.degraded.unwrap().cause, Cause::Internal);
     }
 
     #[test]
