@@ -165,13 +165,14 @@ pub(crate) fn analyze(
             .any(|e| range.start() <= e.start() && e.start() <= range.end())
     });
     let mut cognitive_total = cognitive::module_level(body);
+    let mut halstead_counter = halstead::HalsteadCounter::default();
     let functions = index
-        .iter()
+        .into_iter()
         .map(|f| {
             let metrics = FunctionMetrics {
                 cyclomatic: cyclomatic::cyclomatic(f.def),
                 cognitive: cognitive::cognitive(f.def),
-                halstead: halstead::halstead_function(f.def),
+                halstead: halstead_counter.function(f.def),
                 lines: f.end_line - f.line + 1,
                 parameters: structure::parameter_count(&f.def.parameters),
                 nesting: structure::nesting_depth(&f.def.body),
@@ -186,7 +187,7 @@ pub(crate) fn analyze(
                 cognitive_total += metrics.cognitive;
             }
             FunctionReport {
-                qualname: f.qualname.clone(),
+                qualname: f.qualname,
                 occurrence: f.occurrence,
                 line: f.line,
                 column: f.column,
@@ -194,7 +195,7 @@ pub(crate) fn analyze(
                 end_line: f.end_line,
                 is_method: f.is_method,
                 nested: f.parent.is_some(),
-                class_path: f.class_path.clone(),
+                class_path: f.class_path,
                 ast_hash,
                 body_hash,
                 ignored,
@@ -202,7 +203,7 @@ pub(crate) fn analyze(
             }
         })
         .collect();
-    let halstead = halstead::halstead_module(body);
+    let halstead = halstead_counter.module(body);
     let cyclomatic_total = cyclomatic::module_total(body);
     let raw = raw::raw_metrics(&source.text);
     let maintainability = raw.as_ref().ok().map(|r| {
