@@ -166,12 +166,13 @@ pub(crate) fn analyze(
     });
     let mut cognitive_total = cognitive::module_level(body);
     let mut halstead_counter = halstead::HalsteadCounter::default();
+    let verbatim_names = cognitive::verbatim_names(&source.text, parsed.tokens());
     let functions = index
         .into_iter()
         .map(|f| {
             let metrics = FunctionMetrics {
                 cyclomatic: cyclomatic::cyclomatic(f.def),
-                cognitive: cognitive::cognitive(f.def),
+                cognitive: cognitive::cognitive(f.def, &source.text, verbatim_names),
                 halstead: halstead_counter.function(f.def),
                 lines: f.end_line - f.line + 1,
                 parameters: structure::parameter_count(&f.def.parameters),
