@@ -155,6 +155,10 @@ struct Level {
     /// its number of terms, not its number of operators.
     ops: [u32; TIERS],
     done: [u32; TIERS],
+    /// [`Level::binary_depth`] of `ops` and `done`, kept up to date by
+    /// [`Level::push_binary`] (the only change to them besides a reset), so
+    /// that the depth checked after every token costs no loop.
+    binary: u32,
     /// `lambda`s whose parameter list is still open: the commas between
     /// `lambda` and its `:` do not separate siblings.
     open_lambdas: u32,
@@ -171,7 +175,7 @@ impl Level {
     }
 
     fn depth(&self) -> u32 {
-        self.chain + self.binary_depth()
+        self.chain + self.binary
     }
 
     /// A binary operator of `tier`: the operands of tighter tiers end here.
@@ -184,6 +188,7 @@ impl Level {
         }
         self.done[tier] = self.done[tier].max(inner);
         self.ops[tier] += 1;
+        self.binary = self.binary_depth();
     }
 
     fn separate(&mut self) {
@@ -272,8 +277,13 @@ fn nesting_exceeds(mut kinds: impl Iterator<Item = TokenKind>, limit: u32) -> bo
             | TokenKind::Match
             | TokenKind::Case
             | TokenKind::Type
-            | TokenKind::Lazy => operand = true,
-            TokenKind::Comment | TokenKind::NonLogicalNewline => operand = after_operand,
+            | TokenKind::Lazy => {
+                // Operands (about half of all tokens) leave every level as
+                // it was, so the depth needs no new check.
+                after_operand = true;
+                continue;
+            }
+            TokenKind::Comment | TokenKind::NonLogicalNewline => continue,
             other => match binary_tier(other) {
                 Some(tier) if after_operand || !matches!(other, TokenKind::Plus | TokenKind::Minus) => {
                     levels[top].push_binary(tier);

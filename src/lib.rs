@@ -71,7 +71,14 @@ pub fn cli_main() -> ExitCode {
 pub fn bench_analyze(bytes: &[u8]) -> usize {
     source::decode(bytes)
         .ok()
-        .and_then(|s| metrics::analyze(&s, metrics::MetricOptions::default()).ok())
+        .and_then(|s| {
+            // What `metrics` computes (function hashes are the gate's).
+            let options = metrics::MetricOptions {
+                function_hashes: false,
+                ..metrics::MetricOptions::default()
+            };
+            metrics::analyze(&s, options).ok()
+        })
         .map_or(0, |a| a.functions.len())
 }
 
@@ -83,10 +90,17 @@ pub fn bench_analyze(bytes: &[u8]) -> usize {
 pub fn fuzz_pipeline(bytes: &[u8]) -> usize {
     let options = metrics::MetricOptions::default();
     let limit = guard::DEFAULT_MAX_FILE_BYTES;
-    // `analyze_bytes` turns panics into internal errors; for the fuzzer they
-    // are the findings, so they panic again here.
+    // `analyze_bytes` turns panics into internal errors or a lower analysis
+    // level; for the fuzzer they are the findings, so they panic again here.
     let analyse = |b: &[u8]| match isolate::analyze_bytes(b, limit, options) {
         Err(p) if p.kind == report::ProblemKind::Internal => panic!("{p}"),
+        Ok(a)
+            if a.degraded
+                .as_ref()
+                .is_some_and(|d| d.cause == metrics::Cause::Internal) =>
+        {
+            panic!("{}", a.degraded.map(|d| d.message).unwrap_or_default())
+        }
         other => other.ok(),
     };
     let Some(old) = analyse(bytes) else {

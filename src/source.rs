@@ -19,14 +19,21 @@ pub(crate) struct SourceText {
 
 impl SourceText {
     /// Builds a source from text that is already decoded (normalises newlines).
+    #[cfg(test)]
     pub(crate) fn from_text(text: &str) -> SourceText {
-        let text = normalize_newlines(text);
-        let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
-        }
+        SourceText::from_string(text.to_owned())
+    }
+
+    /// Like [`SourceText::from_text`], keeping the buffer when it has no `\r`.
+    fn from_string(text: String) -> SourceText {
+        let text = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+            normalize_newlines(&text)
+        } else {
+            text
+        };
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0u32);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         SourceText { text, line_starts }
     }
 
@@ -126,9 +133,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<SourceText, DecodeError> {
         },
     };
     let text = match encoding {
-        Encoding::Utf8 => std::str::from_utf8(body)
-            .map(str::to_owned)
-            .map_err(|e| invalid(body, e.valid_up_to(), encoding))?,
+        Encoding::Utf8 => String::from_utf8(body.to_vec())
+            .map_err(|e| invalid(body, e.utf8_error().valid_up_to(), encoding))?,
         Encoding::Ascii => match body.iter().position(|b| !b.is_ascii()) {
             Some(pos) => return Err(invalid(body, pos, encoding)),
             // All ASCII, so the UTF-8 view is exact.
@@ -143,7 +149,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<SourceText, DecodeError> {
             s
         }
     };
-    Ok(SourceText::from_text(&text))
+    Ok(SourceText::from_string(text))
 }
 
 fn invalid(body: &[u8], offset: usize, encoding: Encoding) -> DecodeError {
@@ -248,9 +254,6 @@ fn cp1252_char(b: u8) -> Option<char> {
 }
 
 fn normalize_newlines(text: &str) -> String {
-    if !text.contains('\r') {
-        return text.to_owned();
-    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

@@ -57,8 +57,25 @@ use ruff_text_size::Ranged;
 ///
 /// Applied to a nested function it scores that function on its own, as if it
 /// were a top-level one (nesting restarts at 0).
-pub(crate) fn cognitive(def: &StmtFunctionDef) -> u32 {
-    def_body(def, 0, Scope::Function) + recursion_bonus(def)
+///
+/// `source` is the text `def` was parsed from and `verbatim_names` whether
+/// every identifier in it is spelled as the parser stores it (see
+/// [`verbatim_names`]); they let the recursion search skip bodies that
+/// cannot mention the function's name.
+pub(crate) fn cognitive(def: &StmtFunctionDef, source: &str, verbatim_names: bool) -> u32 {
+    def_body(def, 0, Scope::Function) + recursion_bonus(def, source, verbatim_names)
+}
+
+/// Whether every name token of `source` is ASCII, so that the parser stores
+/// it exactly as written (it NFKC-normalises non-ASCII identifiers).
+pub(crate) fn verbatim_names(source: &str, tokens: &Tokens) -> bool {
+    source.is_ascii()
+        || tokens.iter().all(|t| {
+            t.kind() != TokenKind::Name
+                || source
+                    .get(t.start().to_usize()..t.end().to_usize())
+                    .is_some_and(str::is_ascii)
+        })
 }
 
 /// complexipy's module-level score (`<module>`).
@@ -414,7 +431,10 @@ fn unary(u: &ExprUnaryOp) -> u32 {
 /// 1 if the function's body calls the function by its bare name. Nested defs,
 /// classes and lambdas are not searched (their calls are someone else's), nor
 /// are the function's own decorators, defaults and annotations.
-fn recursion_bonus(def: &StmtFunctionDef) -> u32 {
+fn recursion_bonus(def: &StmtFunctionDef, source: &str, verbatim_names: bool) -> u32 {
+    if verbatim_names && !mentions(def, source) {
+        return 0;
+    }
     let mut finder = SelfCall {
         name: def.name.as_str(),
         found: false,
@@ -426,6 +446,41 @@ fn recursion_bonus(def: &StmtFunctionDef) -> u32 {
         }
     }
     0
+}
+
+/// Whether the text of the def's body may call the def by name: some
+/// occurrence of the name is a whole word, not right after a `.` (an
+/// attribute) and followed by `(` or `)` (a call, maybe of a parenthesised
+/// name). Whitespace, line breaks and backslashes are looked past; a `#` or
+/// `\\` after the name is taken as a possible call. Sound only when every
+/// identifier is spelled as the parser stores it (see [`verbatim_names`]).
+fn mentions(def: &StmtFunctionDef, source: &str) -> bool {
+    let (Some(first), Some(last)) = (def.body.first(), def.body.last()) else {
+        return false;
+    };
+    let Some(body) = source
+        .as_bytes()
+        .get(first.range().start().to_usize()..last.range().end().to_usize())
+    else {
+        return true;
+    };
+    let name = def.name.as_str().as_bytes();
+    let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let is_gap = |b: &&u8| matches!(b, b' ' | b'\t' | b'\x0c' | b'\n' | b'\r' | b'\\');
+    memchr::memmem::find_iter(body, name).any(|at| {
+        let before = &body[..at];
+        let after = &body[at + name.len()..];
+        if before.last().is_some_and(is_word) || after.first().is_some_and(is_word) {
+            return false;
+        }
+        if before.iter().rev().find(|b| !is_gap(b)) == Some(&b'.') {
+            return false;
+        }
+        after
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\x0c' | b'\n' | b'\r'))
+            .is_none_or(|b| matches!(b, b'(' | b')' | b'#' | b'\\'))
+    })
 }
 
 struct SelfCall<'n> {
@@ -467,7 +522,7 @@ mod tests {
     fn cog(src: &str, name: &str) -> u32 {
         let parsed = ruff_python_parser::parse_module(src).expect("test snippet parses");
         let def = find_def(&parsed.syntax().body, name).expect("def present");
-        cognitive(def)
+        cognitive(def, src, verbatim_names(src, parsed.tokens()))
     }
 
     fn find_def<'a>(stmts: &'a [Stmt], name: &str) -> Option<&'a StmtFunctionDef> {
@@ -684,6 +739,39 @@ mod tests {
         // Found inside a comprehension; its positional argument is not needed.
         assert_eq!(cog("def f(a):\n    return [f(x) for x in a]\n", "f"), 2);
         assert_eq!(cog("def f(a):\n    return g(k=f(a))\n", "f"), 1);
+    }
+
+    #[test]
+    fn recursion_through_a_normalised_name() {
+        // The parser NFKC-normalises identifiers: `ﬁ` (a ligature) is `fi`,
+        // so the call recurses although the text never spells `fi` again.
+        assert_eq!(cog("def fi():\n    return \u{fb01}()\n", "fi"), 1);
+        assert_eq!(cog("def fi():\n    return fj()\n", "fi"), 0);
+    }
+
+    #[test]
+    fn recursion_search_sees_past_spacing() {
+        // The text pre-check must not hide any of these calls.
+        for body in [
+            "return (f)(a)",
+            "return f (a)",
+            "return ( f\n  )(a)",
+            "return f \\\n (a)",
+            "return g(f\n  # why\n  (a))",
+            "x = 1;f(a)",
+            "return g(*[f(b)])",
+        ] {
+            assert_eq!(cog(&format!("def f(a):\n    {body}\n"), "f"), 1, "{body}");
+        }
+        for body in [
+            "return x.f(a)",
+            "return x . f(a)",
+            "return ff(a) + f_(a)",
+            "return f",
+            "return 'f(a)'",
+        ] {
+            assert_eq!(cog(&format!("def f(a):\n    {body}\n"), "f"), 0, "{body}");
+        }
     }
 
     #[test]

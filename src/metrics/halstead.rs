@@ -114,17 +114,40 @@ fn log2(x: f64) -> f64 {
 
 /// Halstead counts of one function as radon reports it (nested functions folded in,
 /// each with its own operand context).
+#[cfg(test)]
 pub(crate) fn halstead_function(def: &StmtFunctionDef) -> Halstead {
-    let mut counter = Counter::new(Some(def.name.as_str()));
-    counter.visit_body(&def.body);
-    counter.finish()
+    HalsteadCounter::default().function(def)
 }
 
 /// radon's file total.
+#[cfg(test)]
 pub(crate) fn halstead_module(body: &[Stmt]) -> Halstead {
-    let mut counter = Counter::new(None);
-    counter.visit_body(body);
-    counter.finish()
+    HalsteadCounter::default().module(body)
+}
+
+/// Counts Halstead metrics of the functions and the module of one AST, reusing
+/// its sets (and their allocations) from one count to the next.
+#[derive(Default)]
+pub(crate) struct HalsteadCounter<'a> {
+    counter: Counter<'a>,
+}
+
+impl<'a> HalsteadCounter<'a> {
+    /// Halstead counts of one function as radon reports it (nested functions
+    /// folded in, each with its own operand context).
+    pub(crate) fn function(&mut self, def: &'a StmtFunctionDef) -> Halstead {
+        self.counter.reset();
+        self.counter.context = self.counter.context_id(def.name.as_str());
+        self.counter.visit_body(&def.body);
+        self.counter.counts()
+    }
+
+    /// radon's file total.
+    pub(crate) fn module(&mut self, body: &'a [Stmt]) -> Halstead {
+        self.counter.reset();
+        self.counter.visit_body(body);
+        self.counter.counts()
+    }
 }
 
 /// An operator is told apart by its kind alone (radon keys it by the op class name).
@@ -158,11 +181,16 @@ enum Value<'a> {
     Node(usize),
 }
 
-type Operand<'a> = (Option<&'a str>, Value<'a>);
+/// An operand keyed by its context (see [`Counter::context`]) and value.
+type Operand<'a> = (u32, Value<'a>);
 
+#[derive(Default)]
 struct Counter<'a> {
-    /// Bare name of the def whose body is being walked; `None` at module/class level.
-    context: Option<&'a str>,
+    /// The def whose body is being walked, told apart by its bare name: 0 at
+    /// module/class level, `i + 1` for `contexts[i]`. Numbering the few names
+    /// of a walk spares hashing a name with every operand.
+    context: u32,
+    contexts: Vec<&'a str>,
     operators: FxHashSet<Operator>,
     operands: FxHashSet<Operand<'a>>,
     n1: u64,
@@ -170,17 +198,29 @@ struct Counter<'a> {
 }
 
 impl<'a> Counter<'a> {
-    fn new(context: Option<&'a str>) -> Self {
-        Counter {
-            context,
-            operators: FxHashSet::default(),
-            operands: FxHashSet::default(),
-            n1: 0,
-            n2: 0,
-        }
+    /// Empties the counter, keeping its allocations.
+    fn reset(&mut self) {
+        self.context = 0;
+        self.contexts.clear();
+        self.operators.clear();
+        self.operands.clear();
+        self.n1 = 0;
+        self.n2 = 0;
     }
 
-    fn finish(self) -> Halstead {
+    /// The context number of a def named `name` in this walk.
+    fn context_id(&mut self, name: &'a str) -> u32 {
+        let index = match self.contexts.iter().position(|&c| c == name) {
+            Some(index) => index,
+            None => {
+                self.contexts.push(name);
+                self.contexts.len() - 1
+            }
+        };
+        u32::try_from(index + 1).unwrap_or(u32::MAX)
+    }
+
+    fn counts(&self) -> Halstead {
         let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Halstead {
             h1: clamp(self.operators.len() as u64),
@@ -208,7 +248,8 @@ impl<'a> Visitor<'a> for Counter<'a> {
             // Only the body, under the def's own name; decorators, defaults and
             // annotations are skipped as radon skips them.
             Stmt::FunctionDef(def) => {
-                let outer = self.context.replace(def.name.as_str());
+                let outer = self.context;
+                self.context = self.context_id(def.name.as_str());
                 self.visit_body(&def.body);
                 self.context = outer;
                 return;

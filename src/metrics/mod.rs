@@ -211,14 +211,16 @@ pub(crate) fn analyze_at(
             .any(|e| range.start() <= e.start() && e.start() <= range.end())
     });
     let mut cognitive_total = cognitive::module_level(body);
+    let mut halstead_counter = halstead::HalsteadCounter::default();
+    let verbatim_names = cognitive::verbatim_names(&source.text, parsed.tokens());
     let functions = index
-        .iter()
+        .into_iter()
         .map(|f| {
             let metrics = FunctionMetrics {
                 cyclomatic: cyclomatic::cyclomatic(f.def),
-                cognitive: cognitive::cognitive(f.def),
+                cognitive: cognitive::cognitive(f.def, &source.text, verbatim_names),
                 halstead: if full {
-                    halstead::halstead_function(f.def)
+                    halstead_counter.function(f.def)
                 } else {
                     Halstead::default()
                 },
@@ -236,7 +238,7 @@ pub(crate) fn analyze_at(
                 cognitive_total += metrics.cognitive;
             }
             FunctionReport {
-                qualname: f.qualname.clone(),
+                qualname: f.qualname,
                 occurrence: f.occurrence,
                 line: f.line,
                 column: f.column,
@@ -244,7 +246,7 @@ pub(crate) fn analyze_at(
                 end_line: f.end_line,
                 is_method: f.is_method,
                 nested: f.parent.is_some(),
-                class_path: f.class_path.clone(),
+                class_path: f.class_path,
                 ast_hash,
                 body_hash,
                 ignored,
@@ -253,7 +255,7 @@ pub(crate) fn analyze_at(
         })
         .collect();
     let halstead = if full {
-        halstead::halstead_module(body)
+        halstead_counter.module(body)
     } else {
         Halstead::default()
     };

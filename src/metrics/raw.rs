@@ -68,7 +68,7 @@ pub(crate) struct RawError {
 /// Linear in the length of the text: every line is scanned at most twice.
 pub(crate) fn raw_metrics(text: &str) -> Result<RawMetrics, RawError> {
     let mut totals = RawMetrics::default();
-    let mut lines = PyLines { rest: text }.map(|line| line.trim_matches(is_py_space));
+    let mut lines = PyLines { rest: text }.map(trim_py_space);
     // Reused so that appending the newline costs no allocation per line.
     let mut scratch = String::new();
     let mut chunk_start: u32 = 1;
@@ -76,10 +76,9 @@ pub(crate) fn raw_metrics(text: &str) -> Result<RawMetrics, RawError> {
         let mut chunk = Chunk::default();
         let mut line = first;
         let tally = loop {
-            if let Some(tally) = chunk.complete_with(line, &mut scratch) {
+            if let Some(tally) = chunk.add_line(line, &mut scratch) {
                 break tally;
             }
-            chunk.push_line(line, &mut scratch);
             // An ERRORTOKEN on a line that has its newline stays in every
             // longer buffer, so radon would read to the end and then fail.
             if chunk.scanner.error {
@@ -111,24 +110,50 @@ impl<'a> Iterator for PyLines<'a> {
             return None;
         }
         let rest = self.rest;
-        match rest.char_indices().find(|&(_, c)| is_line_break(c)) {
-            None => {
-                self.rest = "";
-                Some(rest)
+        let bytes = rest.as_bytes();
+        // Byte-wise: every separator starts with a byte that can only be the
+        // first byte of a character (UTF-8 continuation bytes are 0x80..0xBF),
+        // so a hit is always at a character boundary.
+        for (at, &b) in bytes.iter().enumerate() {
+            if !MAY_START_BREAK[usize::from(b)] {
+                continue;
             }
-            Some((at, c)) => {
-                let mut skip = c.len_utf8();
-                if c == '\r' && rest.as_bytes().get(at + 1) == Some(&b'\n') {
-                    skip += 1;
+            let len = match b {
+                b'\r' if bytes.get(at + 1) == Some(&b'\n') => 2,
+                // U+0085
+                0xC2 if bytes.get(at + 1) == Some(&0x85) => 2,
+                // U+2028, U+2029
+                0xE2 if bytes.get(at + 1) == Some(&0x80)
+                    && matches!(bytes.get(at + 2), Some(0xA8 | 0xA9)) =>
+                {
+                    3
                 }
-                self.rest = &rest[at + skip..];
-                Some(&rest[..at])
-            }
+                0xC2 | 0xE2 => continue,
+                _ => 1,
+            };
+            self.rest = &rest[at + len..];
+            return Some(&rest[..at]);
         }
+        self.rest = "";
+        Some(rest)
     }
 }
 
-fn is_line_break(c: char) -> bool {
+/// First bytes of the UTF-8 encodings of the characters [`is_line_break`]
+/// accepts (0xC2 and 0xE2 also start other characters).
+const MAY_START_BREAK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        table[i] = is_line_break(i as u8 as char);
+        i += 1;
+    }
+    table[0xC2] = true;
+    table[0xE2] = true;
+    table
+};
+
+const fn is_line_break(c: char) -> bool {
     matches!(
         c,
         '\n' | '\r'
@@ -141,6 +166,27 @@ fn is_line_break(c: char) -> bool {
             | '\u{2028}'
             | '\u{2029}'
     )
+}
+
+/// Python's `str.strip()`: ASCII ends are trimmed byte-wise, and only a
+/// line that starts or ends with another character takes the `char` path.
+fn trim_py_space(line: &str) -> &str {
+    let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ');
+    let bytes = line.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() && is_space(bytes[start]) {
+        start += 1;
+    }
+    let mut end = bytes.len();
+    while end > start && is_space(bytes[end - 1]) {
+        end -= 1;
+    }
+    if bytes.get(start).is_some_and(|&b| !b.is_ascii())
+        || (end > start && !bytes[end - 1].is_ascii())
+    {
+        return line.trim_matches(is_py_space);
+    }
+    &line[start..end]
 }
 
 /// Python's `str.isspace()`: Rust's `char::is_whitespace` plus the four
@@ -186,31 +232,39 @@ struct Chunk {
 }
 
 impl Chunk {
-    /// Adds `line` to the chunk as a non-final line (followed by a newline).
-    fn push_line(&mut self, line: &str, scratch: &mut String) {
+    /// Adds `line` to the chunk. Returns the chunk's final tally when the
+    /// buffer ending with `line` (without its newline) tokenizes cleanly, so
+    /// the chunk ends there; otherwise the chunk has taken the line in as a
+    /// non-final line (followed by a newline).
+    ///
+    /// A non-empty line is scanned once, with its newline: a stripped line's
+    /// tokens do not depend on the newline after it, only the last token
+    /// does (NEWLINE or NL, which add nothing to a tally whose first token is
+    /// known; and a stripped non-empty line always yields a token or leaves
+    /// the buffer unclean). Whatever a trailing newline changes — a backslash
+    /// continuation, a `'...'` string carried over by a backslash — leaves the
+    /// buffer unclean with or without it.
+    fn add_line(&mut self, line: &str, scratch: &mut String) -> Option<Tally> {
+        if line.is_empty() {
+            // An empty last line is indistinguishable from end of input.
+            if self.scanner.clean_end() {
+                let mut tally = self.tally;
+                tally.count_line(line);
+                tally.token(Tok::EndMarker, 0, 0);
+                return Some(tally);
+            }
+        }
         scratch.clear();
         scratch.push_str(line);
         scratch.push('\n');
         self.tally.count_line(line);
         self.scanner.feed(scratch, &mut self.tally);
-    }
-
-    /// The chunk's final tally if the buffer ending with `line` (no newline)
-    /// tokenizes cleanly; `self` is left as it was.
-    fn complete_with(&self, line: &str, scratch: &mut String) -> Option<Tally> {
-        let mut trial = *self;
-        trial.tally.count_line(line);
-        // An empty last line is indistinguishable from end of input.
-        if !line.is_empty() {
-            scratch.clear();
-            scratch.push_str(line);
-            trial.scanner.feed(scratch, &mut trial.tally);
-        }
-        if !trial.scanner.clean_end() {
+        if line.is_empty() || !self.scanner.clean_end() {
             return None;
         }
-        trial.tally.token(Tok::EndMarker, 0, 0);
-        Some(trial.tally)
+        let mut tally = self.tally;
+        tally.token(Tok::EndMarker, 0, 0);
+        Some(tally)
     }
 }
 
@@ -565,26 +619,30 @@ fn quoted_end(s: &[u8], from: usize, quote: u8) -> QuotedEnd {
 }
 
 /// The tokenizer's exact-token operators (3.11), longest first within a
-/// shared prefix, which is what its reverse-sorted alternation amounts to.
+/// shared prefix, which is what its reverse-sorted alternation amounts to:
+/// `>>=`, `<<=`, `**=`, `//=`, `...`; `|=`, `^=`, `@=`, `>>`, `>=`, `==`,
+/// `<=`, `<<`, `:=`, `/=`, `//`, `->`, `-=`, `+=`, `*=`, `**`, `&=`, `%=`,
+/// `!=`; and the single characters `~}|{^][@>=<;:/.-,+*)(&%`.
 fn operator_len(s: &[u8]) -> Option<usize> {
-    const THREE: [&[u8]; 5] = [b">>=", b"<<=", b"**=", b"//=", b"..."];
-    const TWO: [&[u8]; 19] = [
-        b"|=", b"^=", b"@=", b">>", b">=", b"==", b"<=", b"<<", b":=", b"/=", b"//", b"->", b"-=",
-        b"+=", b"*=", b"**", b"&=", b"%=", b"!=",
-    ];
-    if THREE.iter().any(|op| s.starts_with(op)) {
-        return Some(3);
-    }
-    if TWO.iter().any(|op| s.starts_with(op)) {
-        return Some(2);
-    }
-    match s.first() {
-        Some(
-            b'~' | b'}' | b'|' | b'{' | b'^' | b']' | b'[' | b'@' | b'>' | b'=' | b'<' | b';'
-            | b':' | b'/' | b'.' | b'-' | b',' | b'+' | b'*' | b')' | b'(' | b'&' | b'%',
-        ) => Some(1),
-        _ => None,
-    }
+    let second = s.get(1).copied();
+    let third = s.get(2).copied();
+    // A doubled character (`>>`, `**`, `//`), then maybe `=`.
+    let doubled = |c: u8| match (second, third) {
+        (Some(x), Some(b'=')) if x == c => 3,
+        (Some(x), _) if x == c => 2,
+        (Some(b'='), _) => 2,
+        _ => 1,
+    };
+    let with_eq = || if second == Some(b'=') { 2 } else { 1 };
+    Some(match *s.first()? {
+        c @ (b'>' | b'<' | b'*' | b'/') => doubled(c),
+        b'.' if second == Some(b'.') && third == Some(b'.') => 3,
+        b'-' if second == Some(b'>') => 2,
+        b'|' | b'^' | b'@' | b'=' | b':' | b'-' | b'+' | b'&' | b'%' => with_eq(),
+        b'!' if second == Some(b'=') => 2,
+        b'~' | b'}' | b'{' | b']' | b'[' | b';' | b'.' | b',' | b')' | b'(' => 1,
+        _ => return None,
+    })
 }
 
 fn digit_at(s: &[u8], i: usize) -> bool {
@@ -694,12 +752,20 @@ fn word_end(line: &str, start: usize) -> usize {
     let Some(rest) = line.get(start..) else {
         return start;
     };
-    start
-        + rest
+    let ascii = rest
+        .bytes()
+        .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    // Only a non-ASCII character can continue the run past an ASCII stop.
+    let more = match rest.as_bytes().get(ascii) {
+        Some(b) if !b.is_ascii() => rest[ascii..]
             .chars()
             .take_while(|&c| is_word_char(c))
             .map(char::len_utf8)
-            .sum::<usize>()
+            .sum::<usize>(),
+        _ => 0,
+    };
+    start + ascii + more
 }
 
 fn is_word_char(c: char) -> bool {
@@ -1178,6 +1244,33 @@ mod tests {
     fn huge_unterminated_statement_fails_fast() {
         let text = format!("x = 1\ny = [\n{}", "1,\n".repeat(20_000));
         assert_eq!(error_line(&text), 2);
+    }
+
+    #[test]
+    fn operator_dispatch_matches_the_token_list() {
+        // The tokenizer's operator alternation, longest first.
+        const OPS: [&str; 47] = [
+            ">>=", "<<=", "**=", "//=", "...", "|=", "^=", "@=", ">>", ">=", "==", "<=", "<<",
+            ":=", "/=", "//", "->", "-=", "+=", "*=", "**", "&=", "%=", "!=", "~", "}", "|", "{",
+            "^", "]", "[", "@", ">", "=", "<", ";", ":", "/", ".", "-", ",", "+", "*", ")", "(",
+            "&", "%",
+        ];
+        let alphabet = b"~}|{^][@>=<;:/.-,+*)(&%!a1 '";
+        for &a in alphabet {
+            for &b in alphabet {
+                for &c in alphabet {
+                    let s = [a, b, c];
+                    for len in 0..=3 {
+                        let text = &s[..len];
+                        let expected = OPS
+                            .iter()
+                            .find(|op| text.starts_with(op.as_bytes()))
+                            .map(|op| op.len());
+                        assert_eq!(operator_len(text), expected, "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
