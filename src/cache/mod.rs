@@ -90,7 +90,14 @@ pub(crate) struct CacheOptions {
     pub dir: Option<PathBuf>,
     /// `None`: [`DEFAULT_LIMIT_BYTES`].
     pub limit_bytes: Option<u64>,
+    /// New results are only written when computing them took at least
+    /// this long in total (`None`: always written). See [`Cache::finish`].
+    pub write_min: Option<Duration>,
 }
+
+/// The pre-commit check's `write_min`: writing costs two table ingestions,
+/// about 4-5 ms, more than re-analysing a few small files next time.
+pub(crate) const HOOK_WRITE_MIN: Duration = Duration::from_millis(5);
 
 impl CacheOptions {
     /// These options with the configured size limit (`cache_size`, 0:
@@ -102,6 +109,19 @@ impl CacheOptions {
         };
         CacheOptions {
             limit_bytes: self.limit_bytes.or(Some(configured)),
+            ..self.clone()
+        }
+    }
+
+    /// These options with `write_min` = `default` unless
+    /// `ANTIPASTA_CACHE_WRITE_MIN_MS` sets it (0: always write).
+    pub(crate) fn with_write_min(&self, default: Duration) -> CacheOptions {
+        let from_env = std::env::var("ANTIPASTA_CACHE_WRITE_MIN_MS")
+            .ok()
+            .and_then(|ms| ms.trim().parse().ok())
+            .map(Duration::from_millis);
+        CacheOptions {
+            write_min: Some(from_env.unwrap_or(default)),
             ..self.clone()
         }
     }
@@ -164,6 +184,10 @@ pub(crate) struct Cache {
     broken: AtomicBool,
     /// Writes not yet ingested.
     pending: Mutex<Pending>,
+    /// Total time spent computing the outcomes put so far (nanoseconds).
+    computed_nanos: AtomicU64,
+    /// See [`CacheOptions::write_min`].
+    write_min: Option<Duration>,
 }
 
 /// One change to a keyspace: a value to store, or `None` to remove the key.
@@ -314,7 +338,9 @@ impl Cache {
     /// Opens the store in `dir` for a run with these metric options; `None`
     /// (after a notice) when it cannot be used. Never an error.
     pub(crate) fn open(dir: &Path, fingerprint: u64, options: &CacheOptions) -> Option<Cache> {
-        match Cache::open_raw(dir, fingerprint, options.limit()) {
+        match Cache::open_raw(dir, fingerprint, options.limit())
+            .map(|c| c.with_write_min(options.write_min))
+        {
             Ok(cache) => Some(cache),
             Err(OpenFailure::Locked) => {
                 notice("the cache is in use by another antipasta process; running without it");
@@ -340,7 +366,9 @@ impl Cache {
                     )),
                 }
                 moved.ok()?;
-                match Cache::open_raw(dir, fingerprint, options.limit()) {
+                match Cache::open_raw(dir, fingerprint, options.limit())
+                    .map(|c| c.with_write_min(options.write_min))
+                {
                     Ok(cache) => Some(cache),
                     Err(_) => {
                         notice("cannot start a new cache store; running without it");
@@ -349,6 +377,10 @@ impl Cache {
                 }
             }
         }
+    }
+
+    fn with_write_min(self, write_min: Option<Duration>) -> Cache {
+        Cache { write_min, ..self }
     }
 
     fn open_raw(dir: &Path, fingerprint: u64, limit: u64) -> Result<Cache, OpenFailure> {
@@ -376,6 +408,8 @@ impl Cache {
             bad_records: AtomicU64::new(0),
             broken: AtomicBool::new(false),
             pending: Mutex::new(Pending::default()),
+            computed_nanos: AtomicU64::new(0),
+            write_min: None,
         })
     }
 
@@ -501,6 +535,20 @@ impl Cache {
         pending.meta.insert(history_key(path), value);
     }
 
+    /// Counts time spent computing an outcome that is then put.
+    pub(crate) fn charge(&self, took: Duration) {
+        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        self.computed_nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    /// Whether this run's new results are worth their write (see
+    /// [`CacheOptions::write_min`]).
+    fn worth_writing(&self) -> bool {
+        self.write_min.is_none_or(|min| {
+            Duration::from_nanos(self.computed_nanos.load(Ordering::Relaxed)) >= min
+        })
+    }
+
     /// Stages an already encoded (and checked) record, for `cache import`.
     fn put_record(&self, key: &[u8], record: &[u8]) {
         self.writes.fetch_add(1, Ordering::Relaxed);
@@ -568,7 +616,9 @@ impl Cache {
         if let Some(outcome) = self.get(id) {
             return outcome;
         }
+        let started = Instant::now();
         let outcome = compute();
+        self.charge(started.elapsed());
         self.put(id, &outcome);
         outcome
     }
@@ -597,6 +647,14 @@ impl Cache {
                 )),
             }
             return;
+        }
+        if !self.worth_writing() {
+            // Cheaper to recompute next time than to write now; removals
+            // and the violation history are still written.
+            if let Ok(mut pending) = self.pending.lock() {
+                pending.values.retain(|_, v| v.is_none());
+                pending.access.retain(|_, v| v.is_none());
+            }
         }
         self.flush_pending();
         let _ = self.record_run();
@@ -699,6 +757,7 @@ impl CacheOptions {
             disabled: args.no_cache,
             dir: args.cache_dir.clone(),
             limit_bytes,
+            write_min: None,
         })
     }
 }
@@ -757,7 +816,9 @@ impl WorktreeCache {
             // The blob namespace only takes bytes that really are the blob
             // (a clean filter or autocrlf can make them differ).
             if content::is_blob_of(&bytes, &blob) {
+                let started = Instant::now();
                 let outcome = analyze(&bytes);
+                self.cache.charge(started.elapsed());
                 self.cache.put(&id, &outcome);
                 return outcome;
             }
@@ -806,8 +867,10 @@ impl Content {
         match self {
             Content::Cached(outcome) => outcome.clone(),
             Content::Fresh(id, bytes) => {
+                let started = Instant::now();
                 let outcome = analyze(bytes);
                 if let Some(cache) = cache {
+                    cache.charge(started.elapsed());
                     cache.put(id, &outcome);
                 }
                 outcome
@@ -919,6 +982,7 @@ mod tests {
             disabled: false,
             dir: None,
             limit_bytes: Some(limit),
+            write_min: None,
         }
     }
 
@@ -1026,6 +1090,34 @@ mod tests {
             assert_eq!(cache.get(id), Some(sample()));
         }
         assert_eq!(read_runs(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn cheap_results_are_not_worth_a_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = |min: Option<Duration>| {
+            let options = CacheOptions {
+                write_min: min,
+                ..options(DEFAULT_LIMIT_BYTES)
+            };
+            Cache::open(dir.path(), 1, &options).unwrap()
+        };
+        let id = ContentId::of_bytes(b"cheap");
+        let cache = open(Some(Duration::from_secs(1)));
+        let _ = cache.get_or_compute(&id, sample);
+        cache.record_violations("a.py", true);
+        cache.finish();
+        let cache = open(None);
+        assert_eq!(cache.get(&id), None);
+        // The history is written regardless.
+        assert!(cache.had_violations("a.py"));
+        drop(cache);
+        // Enough computing (charged here) makes the write worth it.
+        let cache = open(Some(Duration::from_secs(1)));
+        let _ = cache.get_or_compute(&id, sample);
+        cache.charge(Duration::from_secs(1));
+        cache.finish();
+        assert_eq!(open(None).get(&id), Some(sample()));
     }
 
     #[test]

@@ -117,7 +117,13 @@ pub(super) fn check(
         .then(|| {
             cache::open_for_repo(
                 &repo,
-                &cache_options.with_config(&settings),
+                &cache_options
+                    .with_config(&settings)
+                    .with_write_min(if range.is_none() {
+                        cache::HOOK_WRITE_MIN
+                    } else {
+                        std::time::Duration::ZERO
+                    }),
                 super::cache_fingerprint(&settings, options),
             )
         })

@@ -302,11 +302,28 @@ fn gate_serves_head_side_from_cache() {
     repo.commit_all("init");
     repo.write("app.py", &format!("{SIMPLE}\n{NESTED}"));
     repo.git(&["add", "app.py"]);
+    // By default the hook does not write results this cheap to redo.
     let first = repo.check(&["--format", "json"]);
-    let second = repo.check(&["--format", "json"]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
+    assert!(stats.contains("entries: 0"), "{stats}");
+    // With every result written, the next run reads both sides.
+    let check = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_antipasta"))
+            .arg("check")
+            .args(args)
+            .current_dir(repo.path())
+            .env("ANTIPASTA_CACHE_WRITE_MIN_MS", "0")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("ANTIPASTA_CACHE_DIR")
+            .output()
+            .unwrap()
+    };
+    let first = check(&["--format", "json"]);
+    let second = check(&["--format", "json"]);
     assert_eq!(stdout(&first), stdout(&second));
     let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
+    assert!(stats.contains("entries: 2"), "{stats}");
     assert!(stats.contains("last run: 2 hits, 0 misses"), "{stats}");
     let uncached = antipasta(repo.path(), &["--no-cache", "check", "--format", "json"]);
     assert_eq!(stdout(&uncached), stdout(&first));
