@@ -56,12 +56,18 @@ impl std::fmt::Display for Skip {
     }
 }
 
-/// Size and content checks on the raw bytes; `limit` 0 means no size limit.
-pub(crate) fn check_bytes(bytes: &[u8], limit: u64) -> Result<(), Skip> {
-    let size = bytes.len() as u64;
+/// The size check alone, for a size known without reading the file;
+/// `limit` 0 means no size limit.
+pub(crate) fn check_size(size: u64, limit: u64) -> Result<(), Skip> {
     if limit > 0 && size > limit {
         return Err(Skip::TooLarge { bytes: size, limit });
     }
+    Ok(())
+}
+
+/// Size and content checks on the raw bytes; `limit` 0 means no size limit.
+pub(crate) fn check_bytes(bytes: &[u8], limit: u64) -> Result<(), Skip> {
+    check_size(bytes.len() as u64, limit)?;
     match bytes.iter().position(|&b| b == 0) {
         Some(offset) => Err(Skip::Binary { offset }),
         None => Ok(()),

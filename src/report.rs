@@ -96,14 +96,34 @@ pub(crate) struct Summary {
     pub degraded_by_budget: usize,
 }
 
-/// How a file analysed below full counts: `(error, internal, budget)`.
-pub(crate) fn degradation_counts(a: &FileAnalysis) -> (bool, bool, bool) {
-    match a.degraded.as_ref().map(|d| d.cause) {
-        Some(Cause::TooDeep) => (true, false, false),
-        Some(Cause::Internal) => (true, true, false),
-        Some(Cause::Budget) => (false, false, true),
-        None => (false, false, false),
+impl Summary {
+    /// Counts one file's outcome (not its violations) in every mode.
+    pub(crate) fn count(&mut self, outcome: &Result<FileAnalysis, Problem>) {
+        self.files += 1;
+        match outcome {
+            Ok(a) => {
+                self.functions += a.functions.len();
+                let cause = a.degraded.as_ref().map(|d| d.cause);
+                let failed = cause.is_some_and(Cause::is_error);
+                self.errors += usize::from(a.syntax_error.is_some() || failed);
+                self.internal += usize::from(cause == Some(Cause::Internal));
+                self.degraded_by_budget += usize::from(cause == Some(Cause::Budget));
+            }
+            Err(p) => match p.kind {
+                ProblemKind::Error => self.errors += 1,
+                ProblemKind::Internal => {
+                    self.errors += 1;
+                    self.internal += 1;
+                }
+                ProblemKind::Skipped => self.skipped += 1,
+            },
+        }
     }
+}
+
+/// Whether a file's step down below full counts as an error.
+pub(crate) fn degraded_by_error(a: &FileAnalysis) -> bool {
+    a.degraded.as_ref().is_some_and(|d| d.cause.is_error())
 }
 
 /// A file's error despite an analysis: its syntax error, or the failure
@@ -112,10 +132,10 @@ pub(crate) fn file_error(a: &FileAnalysis) -> Option<String> {
     if let Some(e) = &a.syntax_error {
         return Some(e.to_string());
     }
-    match &a.degraded {
-        Some(d) if d.cause != Cause::Budget => Some(d.message.clone()),
-        _ => None,
-    }
+    a.degraded
+        .as_ref()
+        .filter(|d| d.cause.is_error())
+        .map(|d| d.message.clone())
 }
 
 /// The report line's text for a file analysed below full.
@@ -129,28 +149,9 @@ pub(crate) fn degraded_note(a: &FileAnalysis) -> Option<String> {
 }
 
 pub(crate) fn summarize(results: &[FileResult]) -> Summary {
-    let mut s = Summary {
-        files: results.len(),
-        ..Summary::default()
-    };
+    let mut s = Summary::default();
     for r in results {
-        match &r.outcome {
-            Ok(a) => {
-                s.functions += a.functions.len();
-                let (error, internal, budget) = degradation_counts(a);
-                s.errors += usize::from(a.syntax_error.is_some() || error);
-                s.internal += usize::from(internal);
-                s.degraded_by_budget += usize::from(budget);
-            }
-            Err(p) => match p.kind {
-                ProblemKind::Error => s.errors += 1,
-                ProblemKind::Internal => {
-                    s.errors += 1;
-                    s.internal += 1;
-                }
-                ProblemKind::Skipped => s.skipped += 1,
-            },
-        }
+        s.count(&r.outcome);
         s.violations += r.violations.len();
     }
     s
@@ -190,12 +191,12 @@ fn render_text(results: &[FileResult], color: bool, out: &mut dyn Write) -> io::
                     )?;
                 }
                 if let Some(note) = degraded_note(a) {
-                    match degradation_counts(a) {
-                        (true, _, _) => {
-                            writeln!(out, "{bold}{}{reset}: {red}error{reset}: {note}", r.path)?
-                        }
-                        _ => writeln!(out, "{bold}{}{reset}: {note}", r.path)?,
-                    }
+                    let error = if degraded_by_error(a) {
+                        format!("{red}error{reset}: ")
+                    } else {
+                        String::new()
+                    };
+                    writeln!(out, "{bold}{}{reset}: {error}{note}", r.path)?;
                 }
             }
         }

@@ -42,6 +42,13 @@ pub(crate) enum Cause {
     Budget,
 }
 
+impl Cause {
+    /// Whether the step down counts as an error (the budget's does not).
+    pub(crate) fn is_error(self) -> bool {
+        self != Cause::Budget
+    }
+}
+
 impl std::fmt::Display for Degraded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)

@@ -22,7 +22,7 @@ use crate::git::{self, FileChange};
 use crate::isolate::{analyze_bytes_from, Internal};
 use crate::metrics::{FileAnalysis, MetricOptions};
 use crate::report::{
-    degradation_counts, degraded_note, file_error, function_metrics_json, violation_json, Format,
+    degraded_by_error, degraded_note, file_error, function_metrics_json, violation_json, Format,
     Problem, ProblemKind,
 };
 use crate::thresholds::{check_file_change, check_function_change, Violation};
@@ -270,31 +270,12 @@ pub(super) fn check(
         cache.finish();
     }
 
-    let problem_count = |kind: ProblemKind| {
-        files
-            .iter()
-            .filter(|f| matches!(&f.new, Some(Err(p)) if p.kind == kind))
-            .count()
-    };
-    let partial = files
-        .iter()
-        .filter(|f| matches!(&f.new, Some(Ok(a)) if a.syntax_error.is_some()))
-        .count();
-    // Degraded analyses: (error, internal, budget) per file.
-    let degraded: Vec<(bool, bool, bool)> = files
-        .iter()
-        .filter_map(|f| match &f.new {
-            Some(Ok(a)) if a.syntax_error.is_none() => Some(degradation_counts(a)),
-            _ => None,
-        })
-        .collect();
-    let degraded_errors = degraded.iter().filter(|d| d.0).count();
-    let degraded_by_budget = degraded.iter().filter(|d| d.2).count();
-    let internal = problem_count(ProblemKind::Internal) + degraded.iter().filter(|d| d.1).count();
-    let errors = problem_count(ProblemKind::Error)
-        + problem_count(ProblemKind::Internal)
-        + partial
-        + degraded_errors;
+    // The new sides' outcomes, counted as `metrics` counts them.
+    let mut counted = crate::report::Summary::default();
+    for new in files.iter().filter_map(|f| f.new.as_ref()) {
+        counted.count(new);
+    }
+    let (errors, internal) = (counted.errors, counted.internal);
     let changed_functions: usize = verdicts.iter().map(|v| v.judged.len()).sum();
     let violations: usize = verdicts.iter().map(|v| v.violations.len()).sum();
     let summary = GateSummary {
@@ -302,13 +283,13 @@ pub(super) fn check(
         changed_functions,
         violations,
         errors,
-        skipped: problem_count(ProblemKind::Skipped),
+        skipped: counted.skipped,
     };
     match args.format {
         Format::Text => render_text(&files, &verdicts, &summary, args.verbose, out)?,
         Format::Json => render_json(&files, &verdicts, &summary, &not_checked, out)?,
     }
-    let over_budget = !not_checked.is_empty() || degraded_by_budget > 0;
+    let over_budget = !not_checked.is_empty() || counted.degraded_by_budget > 0;
     if !not_checked.is_empty() {
         let command = match (&range, not_checked.len()) {
             (Some(r), _) => format!("antipasta diff {r} --budget 0"),
@@ -447,11 +428,7 @@ fn render_text(
                     )?;
                 }
                 if let Some(note) = degraded_note(a) {
-                    let error = if degradation_counts(a).0 {
-                        "error: "
-                    } else {
-                        ""
-                    };
+                    let error = if degraded_by_error(a) { "error: " } else { "" };
                     writeln!(out, "{}: {error}{note}", file.change.path)?;
                 }
             }

@@ -272,18 +272,9 @@ fn walk_python_files(dir: &Path, settings: &Settings) -> Result<Vec<PathBuf>, ig
                         return ignore::WalkState::Quit;
                     }
                 };
-                let is_python = entry.file_type().is_some_and(|t| t.is_file())
-                    && entry
-                        .path()
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|ext| {
-                            settings
-                                .python_extensions
-                                .iter()
-                                .any(|p| p.trim_start_matches('.') == ext)
-                        });
-                if is_python {
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && settings.is_python_file(entry.path())
+                {
                     if let Ok(mut found) = found.lock() {
                         found.push(entry.into_path());
                     }
@@ -375,8 +366,9 @@ fn analyze_file(
 
 /// Why a file of `size` bytes is skipped under `limit` (0: no limit).
 fn too_large(size: u64, limit: u64) -> Option<Problem> {
-    (limit > 0 && size > limit)
-        .then(|| Problem::skipped(crate::guard::Skip::TooLarge { bytes: size, limit }))
+    crate::guard::check_size(size, limit)
+        .err()
+        .map(Problem::skipped)
 }
 
 /// Reads a file, skipping one over `limit` bytes (0: none) before reading it.
