@@ -188,13 +188,23 @@ mod tests {
         assert_eq!(a.file.raw.map(|r| r.loc), Ok(2));
     }
 
+    /// `analyze_bytes_from` with every level from full down to `at`
+    /// panicking.
+    fn failing_down_to(
+        at: Level,
+        text: &[u8],
+        start: Option<(Level, Degraded)>,
+    ) -> Result<FileAnalysis, Problem> {
+        FAIL_AT.with(|f| f.set(Some(at)));
+        let outcome = analyze_bytes_from(text, 0, MetricOptions::default(), start);
+        FAIL_AT.with(|f| f.set(None));
+        outcome
+    }
+
     #[test]
     fn a_panic_at_full_steps_down_to_reduced() {
         let text = "def f(a):\n    if a:\n        return a + 1\n";
-        FAIL_AT.with(|f| f.set(Some(Level::Full)));
-        let a = analyze_bytes(text.as_bytes(), 0, MetricOptions::default());
-        FAIL_AT.with(|f| f.set(None));
-        let a = a.unwrap();
+        let a = failing_down_to(Level::Full, text.as_bytes(), None).unwrap();
         assert_eq!(a.level, Level::Reduced);
         let why = a.degraded.clone().unwrap();
         assert_eq!(why.cause, Cause::Internal);
@@ -210,10 +220,7 @@ mod tests {
     #[test]
     fn panics_at_every_parsed_level_leave_line_counts() {
         let text = "def f(a):\n    return a\n";
-        FAIL_AT.with(|f| f.set(Some(Level::Reduced)));
-        let a = analyze_bytes(text.as_bytes(), 0, MetricOptions::default());
-        FAIL_AT.with(|f| f.set(None));
-        let a = a.unwrap();
+        let a = failing_down_to(Level::Reduced, text.as_bytes(), None).unwrap();
         assert_eq!(a.level, Level::Minimal);
         assert_eq!(a.degraded.unwrap().cause, Cause::Internal);
         assert!(a.functions.is_empty());
@@ -221,10 +228,7 @@ mod tests {
 
     #[test]
     fn a_panic_at_minimal_is_an_internal_error() {
-        FAIL_AT.with(|f| f.set(Some(Level::Minimal)));
-        let p = analyze_bytes(b"x = 1\n", 0, MetricOptions::default());
-        FAIL_AT.with(|f| f.set(None));
-        let p = p.unwrap_err();
+        let p = failing_down_to(Level::Minimal, b"x = 1\n", None).unwrap_err();
         assert_eq!(p.kind, crate::report::ProblemKind::Internal);
     }
 
@@ -234,15 +238,12 @@ mod tests {
             cause: Cause::Budget,
             message: "budget".to_owned(),
         };
-        FAIL_AT.with(|f| f.set(Some(Level::Reduced)));
-        let a = analyze_bytes_from(
+        let a = failing_down_to(
+            Level::Reduced,
             b"def f(a):\n    return a\n",
-            0,
-            MetricOptions::default(),
             Some((Level::Reduced, why)),
-        );
-        FAIL_AT.with(|f| f.set(None));
-        let a = a.unwrap();
+        )
+        .unwrap();
         assert_eq!(a.level, Level::Minimal);
         assert_eq!(a.degraded.unwrap().cause, Cause::Internal);
     }

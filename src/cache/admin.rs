@@ -265,7 +265,7 @@ pub(crate) fn import(dir: &Path, file: &Path) -> Result<AdminReport> {
     let records = parse_export(&bytes).with_context(|| format!("importing {}", file.display()))?;
     let cache = open_for_admin(dir)?;
     for (key, value) in &records {
-        cache.put_record(key, value);
+        cache.stage_record(key.to_vec(), value.to_vec());
     }
     cache.finish();
     Ok(vec![format!(

@@ -338,9 +338,15 @@ impl Cache {
     /// Opens the store in `dir` for a run with these metric options; `None`
     /// (after a notice) when it cannot be used. Never an error.
     pub(crate) fn open(dir: &Path, fingerprint: u64, options: &CacheOptions) -> Option<Cache> {
-        match Cache::open_raw(dir, fingerprint, options.limit())
-            .map(|c| c.with_write_min(options.write_min))
-        {
+        let cache = Cache::open_store(dir, fingerprint, options)?;
+        Some(Cache {
+            write_min: options.write_min,
+            ..cache
+        })
+    }
+
+    fn open_store(dir: &Path, fingerprint: u64, options: &CacheOptions) -> Option<Cache> {
+        match Cache::open_raw(dir, fingerprint, options.limit()) {
             Ok(cache) => Some(cache),
             Err(OpenFailure::Locked) => {
                 notice("the cache is in use by another antipasta process; running without it");
@@ -366,9 +372,7 @@ impl Cache {
                     )),
                 }
                 moved.ok()?;
-                match Cache::open_raw(dir, fingerprint, options.limit())
-                    .map(|c| c.with_write_min(options.write_min))
-                {
+                match Cache::open_raw(dir, fingerprint, options.limit()) {
                     Ok(cache) => Some(cache),
                     Err(_) => {
                         notice("cannot start a new cache store; running without it");
@@ -377,10 +381,6 @@ impl Cache {
                 }
             }
         }
-    }
-
-    fn with_write_min(self, write_min: Option<Duration>) -> Cache {
-        Cache { write_min, ..self }
     }
 
     fn open_raw(dir: &Path, fingerprint: u64, limit: u64) -> Result<Cache, OpenFailure> {
@@ -493,14 +493,23 @@ impl Cache {
             return;
         }
         let key = self.key(id);
-        let Some(record) = encode_record(&key, outcome) else {
-            return;
-        };
-        self.writes.fetch_add(1, Ordering::Relaxed);
-        self.stage(
-            vec![(key.clone(), Some(record))],
-            vec![(key, Some(self.stamp()))],
-        );
+        if let Some(record) = encode_record(&key, outcome) {
+            self.stage_record(key, record);
+        }
+    }
+
+    /// Computes an outcome, charging its time (see [`Cache::charge`]), and
+    /// stores it.
+    pub(crate) fn compute_and_put(
+        &self,
+        id: &ContentId,
+        compute: impl FnOnce() -> Outcome,
+    ) -> Outcome {
+        let started = Instant::now();
+        let outcome = compute();
+        self.charge(started.elapsed());
+        self.put(id, &outcome);
+        outcome
     }
 
     /// Whether the file at `path` (relative to the project root) had
@@ -536,7 +545,7 @@ impl Cache {
     }
 
     /// Counts time spent computing an outcome that is then put.
-    pub(crate) fn charge(&self, took: Duration) {
+    fn charge(&self, took: Duration) {
         let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
         self.computed_nanos.fetch_add(nanos, Ordering::Relaxed);
     }
@@ -549,12 +558,12 @@ impl Cache {
         })
     }
 
-    /// Stages an already encoded (and checked) record, for `cache import`.
-    fn put_record(&self, key: &[u8], record: &[u8]) {
+    /// Stages an encoded (and checked) record with a fresh access stamp.
+    fn stage_record(&self, key: Vec<u8>, record: Vec<u8>) {
         self.writes.fetch_add(1, Ordering::Relaxed);
         self.stage(
-            vec![(key.to_vec(), Some(record.to_vec()))],
-            vec![(key.to_vec(), Some(self.stamp()))],
+            vec![(key.clone(), Some(record))],
+            vec![(key, Some(self.stamp()))],
         );
     }
 
@@ -616,11 +625,7 @@ impl Cache {
         if let Some(outcome) = self.get(id) {
             return outcome;
         }
-        let started = Instant::now();
-        let outcome = compute();
-        self.charge(started.elapsed());
-        self.put(id, &outcome);
-        outcome
+        self.compute_and_put(id, compute)
     }
 
     /// Ends the run: reports bad records, records the hit rate, persists new
@@ -816,11 +821,7 @@ impl WorktreeCache {
             // The blob namespace only takes bytes that really are the blob
             // (a clean filter or autocrlf can make them differ).
             if content::is_blob_of(&bytes, &blob) {
-                let started = Instant::now();
-                let outcome = analyze(&bytes);
-                self.cache.charge(started.elapsed());
-                self.cache.put(&id, &outcome);
-                return outcome;
+                return self.cache.compute_and_put(&id, || analyze(&bytes));
             }
             let id = ContentId::of_bytes(&bytes);
             return self.cache.get_or_compute(&id, || analyze(&bytes));
@@ -866,15 +867,10 @@ impl Content {
     ) -> Outcome {
         match self {
             Content::Cached(outcome) => outcome.clone(),
-            Content::Fresh(id, bytes) => {
-                let started = Instant::now();
-                let outcome = analyze(bytes);
-                if let Some(cache) = cache {
-                    cache.charge(started.elapsed());
-                    cache.put(id, &outcome);
-                }
-                outcome
-            }
+            Content::Fresh(id, bytes) => match cache {
+                Some(cache) => cache.compute_and_put(id, || analyze(bytes)),
+                None => analyze(bytes),
+            },
         }
     }
 }
