@@ -308,19 +308,15 @@ fn gate_serves_head_side_from_cache() {
     let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
     assert!(stats.contains("entries: 0"), "{stats}");
     // With every result written, the next run reads both sides.
-    let check = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_antipasta"))
-            .arg("check")
-            .args(args)
-            .current_dir(repo.path())
-            .env("ANTIPASTA_CACHE_WRITE_MIN_MS", "0")
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("ANTIPASTA_CACHE_DIR")
-            .output()
-            .unwrap()
+    let check = || {
+        antipasta_env(
+            repo.path(),
+            &["check", "--format", "json"],
+            &[("ANTIPASTA_CACHE_WRITE_MIN_MS", "0")],
+        )
     };
-    let first = check(&["--format", "json"]);
-    let second = check(&["--format", "json"]);
+    let first = check();
+    let second = check();
     assert_eq!(stdout(&first), stdout(&second));
     let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
     assert!(stats.contains("entries: 2"), "{stats}");

@@ -4,6 +4,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn antipasta(dir: &Path, args: &[&str]) -> Output {
+    antipasta_env(dir, args, &[])
+}
+
+/// [`antipasta`] with extra environment variables.
+pub fn antipasta_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_antipasta"))
         .args(args)
         .current_dir(dir)
@@ -16,8 +21,19 @@ pub fn antipasta(dir: &Path, args: &[&str]) -> Output {
         // Outside a repository the cache goes to the user's cache directory;
         // keep it inside the test's own (hidden, so never walked) directory.
         .env("XDG_CACHE_HOME", dir.join(".cache"))
+        .envs(env.iter().copied())
         .output()
         .expect("running antipasta")
+}
+
+/// `files[].path` of a JSON report, in order.
+pub fn file_paths(report: &serde_json::Value) -> Vec<&str> {
+    report["files"]
+        .as_array()
+        .expect("a files array")
+        .iter()
+        .map(|f| f["path"].as_str().expect("a path"))
+        .collect()
 }
 
 pub fn stdout(o: &Output) -> String {

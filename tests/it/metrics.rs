@@ -123,13 +123,7 @@ fn files_and_directory_flags_like_python_antipasta() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let paths: Vec<&str> = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
-    assert_eq!(paths, ["c.py", "src/a.py"]);
+    assert_eq!(file_paths(&v), ["c.py", "src/a.py"]);
 }
 
 #[test]

@@ -3,26 +3,10 @@
 //! its own errors, the time budget names what it skipped, signals stop the
 //! run with 130/143.
 
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use crate::common::*;
-
-fn antipasta_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_antipasta"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("PRE_COMMIT_FROM_REF")
-        .env_remove("PRE_COMMIT_TO_REF");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("running antipasta")
-}
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).expect("JSON on stdout")
@@ -166,12 +150,7 @@ fn files_with_earlier_violations_are_checked_first() {
         &[("ANTIPASTA_TEST_FILE_DELAY_MS", "150")],
     );
     let report = json(&out);
-    let checked: Vec<&str> = report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let checked = file_paths(&report);
     assert!(!report["not_checked"].as_array().unwrap().is_empty());
     // (On a machine so loaded that the index read spent the budget, nothing
     // starts at all.)
@@ -292,12 +271,7 @@ fn budget_names_every_file_not_checked() {
         .iter()
         .map(|p| p.as_str().unwrap())
         .collect();
-    let checked: Vec<&str> = report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let checked = file_paths(&report);
     assert!(!not_checked.is_empty());
     assert_eq!(checked.len() + not_checked.len(), 2_000);
     assert_eq!(report["summary"]["not_checked"], not_checked.len());
