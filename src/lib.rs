@@ -26,22 +26,10 @@ pub(crate) mod run;
 pub(crate) mod source;
 pub(crate) mod thresholds;
 
-/// Makes glibc's malloc grow each heap (the main one and every analysis
-/// thread's arena) 64 MB at a time instead of 128 kB: an analysis allocates
-/// in many small steps, and each step past the top of a thread's heap was an
-/// `mprotect` call (7 % of a warm run). Untouched padding costs address
-/// space, not memory (peak RSS on sympy 42 → 46 MB); warm runs on sympy gain
-/// 2-4 ms of ~35, cold ones 2-4 %. mimalloc was faster still (warm 27 ms)
-/// but reserves 1 GiB arenas, which `max_memory_mb`'s data-segment cap
-/// (rlimit) refuses: threads then fail to start.
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt takes two integers and only changes malloc's tuning
-    // parameters; it is called before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
-    }
-}
+/// The allocator of every antipasta binary (see Cargo.toml for why).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// Parses the command line, runs it and maps the outcome to an exit code:
 /// 0 clean, 1 violations, 2 usage, configuration or internal error, 130/143
@@ -49,7 +37,6 @@ fn tune_allocator() {
 /// internal error, never an abort.
 pub fn cli_main() -> ExitCode {
     budget::start();
-    tune_allocator();
     isolate::install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
