@@ -88,6 +88,38 @@ pub(crate) fn check_nesting(
     }
 }
 
+/// A cheap pre-check for [`check_nesting`]: true when no logical line has
+/// enough tokens to reach `limit`, so the exact scan can be skipped.
+///
+/// The exact estimate starts every logical line (after NEWLINE or `;`) at
+/// one level above the indentation's, and a token raises it by at most two
+/// (an open bracket: one for the bracket, one for the new level; a binary
+/// operator or any other nesting token, one). So it never exceeds
+/// `2 * indent + STATEMENT_MARGIN + 1 + 2 * tokens_in_the_line`, and when
+/// that bound stays within `limit` the exact scan cannot fail. Only very
+/// long logical lines (large literals) pay for the exact scan; this one
+/// costs a comparison or two per token.
+pub(crate) fn within_token_bound(kinds: impl Iterator<Item = TokenKind>, limit: u32) -> bool {
+    let mut indent: u32 = 0;
+    let mut in_line: u32 = 0;
+    for kind in kinds {
+        match kind {
+            TokenKind::Newline | TokenKind::Semi => in_line = 0,
+            TokenKind::Indent => indent += 1,
+            TokenKind::Dedent => indent = indent.saturating_sub(1),
+            _ => in_line += 1,
+        }
+        let bound = 2u64 * u64::from(indent)
+            + u64::from(STATEMENT_MARGIN)
+            + 1
+            + 2 * u64::from(in_line);
+        if bound > u64::from(limit) {
+            return false;
+        }
+    }
+    true
+}
+
 /// The file nests deeper than antipasta analyses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TooDeep {
@@ -116,9 +148,38 @@ impl std::fmt::Display for TooDeep {
 /// the depth estimate ever under-counts, the walk stops with a [`TooDeep`]
 /// panic that [`crate::isolate::catch`] turns into this file's error,
 /// instead of overflowing the stack (which aborts the process).
+///
+/// Called for every node of every walk, so the common case is one
+/// comparison of a local's address against this thread's lowest safe stack
+/// address, found once per thread from the stack's bounds (`stacker`). No
+/// walk runs on a stack segment that `stacker::grow` switched to, so the
+/// thread's own stack is the one in use; an address below the cached floor
+/// re-asks `stacker` before refusing.
 #[inline]
 pub(crate) fn ensure_stack() {
-    if stacker::remaining_stack().is_some_and(|left| left < STACK_RESERVE) {
+    let marker = 0u8;
+    let here = std::ptr::from_ref(&marker).addr();
+    if here > STACK_FLOOR.get() {
+        return;
+    }
+    check_stack_slowly(here);
+}
+
+thread_local! {
+    /// Lowest stack address at which [`STACK_RESERVE`] is still free on this
+    /// thread; `usize::MAX` until first computed (so the first call asks).
+    static STACK_FLOOR: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+#[cold]
+fn check_stack_slowly(here: usize) {
+    let Some(left) = stacker::remaining_stack() else {
+        // Bounds unknown on this platform: never refuse, as before.
+        STACK_FLOOR.set(0);
+        return;
+    };
+    STACK_FLOOR.set(here.saturating_sub(left).saturating_add(STACK_RESERVE));
+    if left < STACK_RESERVE {
         std::panic::panic_any(TooDeep {
             limit: MAX_NESTING,
             at: None,
@@ -325,8 +386,29 @@ mod tests {
             .take_while(|k| *k != TokenKind::EndOfFile)
     }
 
+    /// The exact scan's verdict, after checking that the pre-check never
+    /// clears a file the exact scan refuses.
     fn deep(text: &str) -> bool {
-        check_nesting(kinds(text), MAX_NESTING).is_err()
+        let exceeds = check_nesting(kinds(text), MAX_NESTING).is_err();
+        if exceeds {
+            assert!(!within_token_bound(kinds(text), MAX_NESTING));
+        }
+        exceeds
+    }
+
+    #[test]
+    fn token_bound_clears_ordinary_code_and_trips_on_long_lines() {
+        let src = "def f(a, b=1, *c, **d):\n    if a:\n        return [x.y(z) for x in b if not x]\n";
+        assert!(within_token_bound(kinds(src), MAX_NESTING));
+        // Every limit the bound clears, the exact scan clears too.
+        for limit in 0..40 {
+            if within_token_bound(kinds(src), limit) {
+                assert!(!nesting_exceeds(kinds(src), limit), "limit {limit}");
+            }
+        }
+        let long = format!("x = [{}]\n", vec!["1"; 2_000].join(", "));
+        assert!(!within_token_bound(kinds(&long), MAX_NESTING));
+        assert!(!deep(&long));
     }
 
     #[test]
@@ -428,6 +510,34 @@ mod tests {
         src.push_str(&" ".repeat(2_000));
         src.push_str("pass\n");
         assert!(deep(&src));
+    }
+
+    #[test]
+    fn ensure_stack_stops_a_walk_before_the_stack_overflows() {
+        fn walk(depth: u32) -> u32 {
+            ensure_stack();
+            let frame = std::hint::black_box([depth as u8; 512]);
+            if depth == 0 {
+                0
+            } else {
+                walk(depth - 1).wrapping_add(u32::from(frame[0]))
+            }
+        }
+        let outcome = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| std::panic::catch_unwind(|| walk(1_000_000)))
+            .unwrap()
+            .join()
+            .unwrap();
+        let payload = outcome.expect_err("a million 512-byte frames fit in 2 MB");
+        assert!(payload.downcast_ref::<TooDeep>().is_some());
+        // The same thread's shallow walks still pass.
+        let shallow = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| walk(100))
+            .unwrap()
+            .join();
+        assert!(shallow.is_ok());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use ruff_python_ast::{ModModule, PySourceType};
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::guard::{check_nesting, TooDeep, MAX_NESTING};
+use crate::guard::{check_nesting, within_token_bound, TooDeep, MAX_NESTING};
 use crate::source::SourceText;
 
 /// A syntax error, positioned for people (1-based line and column).
@@ -52,6 +52,9 @@ pub(crate) struct Recovered {
 /// nested deeper than [`MAX_NESTING`] before parsing it.
 pub(crate) fn parse_recovering(source: &SourceText) -> Result<Recovered, TooDeep> {
     let parsed = ruff_python_parser::parse_unchecked_source(&source.text, PySourceType::Python);
+    if within_token_bound(parsed.tokens().iter().map(|t| t.kind()), MAX_NESTING) {
+        return Ok(recovered(source, parsed));
+    }
     // The guard stops at the token where the depth passes the limit.
     let mut scanned = 0usize;
     let kinds = parsed
@@ -72,17 +75,21 @@ pub(crate) fn parse_recovering(source: &SourceText) -> Result<Recovered, TooDeep
         std::mem::forget(parsed);
         return Err(too_deep);
     }
+    Ok(recovered(source, parsed))
+}
+
+fn recovered(source: &SourceText, parsed: Parsed<ModModule>) -> Recovered {
     let error_ranges: Vec<TextRange> = parsed.errors().iter().map(Ranged::range).collect();
     let errors = parsed
         .errors()
         .iter()
         .map(|e| syntax_error(source, e.range(), e.error.to_string()))
         .collect();
-    Ok(Recovered {
+    Recovered {
         parsed,
         errors,
         error_ranges,
-    })
+    }
 }
 
 fn syntax_error(source: &SourceText, range: TextRange, message: String) -> SyntaxError {
