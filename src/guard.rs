@@ -109,10 +109,8 @@ pub(crate) fn within_token_bound(kinds: impl Iterator<Item = TokenKind>, limit: 
             TokenKind::Dedent => indent = indent.saturating_sub(1),
             _ => in_line += 1,
         }
-        let bound = 2u64 * u64::from(indent)
-            + u64::from(STATEMENT_MARGIN)
-            + 1
-            + 2 * u64::from(in_line);
+        let bound =
+            2u64 * u64::from(indent) + u64::from(STATEMENT_MARGIN) + 1 + 2 * u64::from(in_line);
         if bound > u64::from(limit) {
             return false;
         }
@@ -398,7 +396,8 @@ mod tests {
 
     #[test]
     fn token_bound_clears_ordinary_code_and_trips_on_long_lines() {
-        let src = "def f(a, b=1, *c, **d):\n    if a:\n        return [x.y(z) for x in b if not x]\n";
+        let src =
+            "def f(a, b=1, *c, **d):\n    if a:\n        return [x.y(z) for x in b if not x]\n";
         assert!(within_token_bound(kinds(src), MAX_NESTING));
         // Every limit the bound clears, the exact scan clears too.
         for limit in 0..40 {

@@ -127,9 +127,17 @@ pub(crate) fn halstead_module(body: &[Stmt]) -> Halstead {
 
 /// Counts Halstead metrics of the functions and the module of one AST, reusing
 /// its sets (and their allocations) from one count to the next.
+///
+/// The module total would walk every function body a second time; instead,
+/// the sets of each outermost def (one not inside another def) are folded
+/// into the module's as that def is counted, and the module walk skips it.
+/// The walk of a def's body is the same in both counts (same contexts, same
+/// nodes), so the union of its sets and the sum of its totals are exactly
+/// what walking it again would add.
 #[derive(Default)]
 pub(crate) struct HalsteadCounter<'a> {
     counter: Counter<'a>,
+    module: Counter<'a>,
 }
 
 impl<'a> HalsteadCounter<'a> {
@@ -142,11 +150,36 @@ impl<'a> HalsteadCounter<'a> {
         self.counter.counts()
     }
 
-    /// radon's file total.
+    /// [`HalsteadCounter::function`] for a def that no other def encloses,
+    /// also adding it to the module total that [`HalsteadCounter::module`]
+    /// then returns.
+    pub(crate) fn outermost_function(&mut self, def: &'a StmtFunctionDef) -> Halstead {
+        let counts = self.function(def);
+        let module = &mut self.module;
+        module.n1 += self.counter.n1;
+        module.n2 += self.counter.n2;
+        module
+            .operators
+            .extend(self.counter.operators.iter().copied());
+        for (context, value) in &self.counter.operands {
+            let context = match context.checked_sub(1) {
+                Some(at) => module.context_id(self.counter.contexts[at as usize]),
+                None => 0,
+            };
+            module.operands.insert((context, value.clone()));
+        }
+        module.counted_defs.insert(std::ptr::from_ref(def).addr());
+        counts
+    }
+
+    /// radon's file total: the defs passed to
+    /// [`HalsteadCounter::outermost_function`] plus a walk of the rest.
+    /// Starts the next file's total afresh.
     pub(crate) fn module(&mut self, body: &'a [Stmt]) -> Halstead {
-        self.counter.reset();
-        self.counter.visit_body(body);
-        self.counter.counts()
+        self.module.visit_body(body);
+        let counts = self.module.counts();
+        self.module.reset();
+        counts
     }
 }
 
@@ -195,6 +228,9 @@ struct Counter<'a> {
     operands: FxHashSet<Operand<'a>>,
     n1: u64,
     n2: u64,
+    /// Addresses of the defs already counted into this total, which the walk
+    /// skips (see [`HalsteadCounter`]).
+    counted_defs: FxHashSet<usize>,
 }
 
 impl<'a> Counter<'a> {
@@ -206,6 +242,7 @@ impl<'a> Counter<'a> {
         self.operands.clear();
         self.n1 = 0;
         self.n2 = 0;
+        self.counted_defs.clear();
     }
 
     /// The context number of a def named `name` in this walk.
@@ -248,6 +285,12 @@ impl<'a> Visitor<'a> for Counter<'a> {
             // Only the body, under the def's own name; decorators, defaults and
             // annotations are skipped as radon skips them.
             Stmt::FunctionDef(def) => {
+                if self
+                    .counted_defs
+                    .contains(&std::ptr::from_ref::<StmtFunctionDef>(def).addr())
+                {
+                    return;
+                }
                 let outer = self.context;
                 self.context = self.context_id(def.name.as_str());
                 self.visit_body(&def.body);
@@ -413,6 +456,70 @@ mod tests {
             Some(Stmt::FunctionDef(def)) => counts(halstead_function(def)),
             _ => panic!("snippet must start with a def"),
         }
+    }
+
+    /// The module total with the outermost defs folded in from their own
+    /// counts equals a plain walk of the whole module.
+    #[test]
+    fn folded_module_total_equals_a_full_walk() {
+        let src = "\
+x = a + 1
+def f(a, b):
+    if a and b or not a:
+        return a * 2 + b
+    def g(c):
+        return c - a
+    return g(a) + g(b)
+class A:
+    def __init__(self, v):
+        self.v = -v
+    @dec(1 + 2)
+    def m(self, w=3 * 4):
+        return self.v ** w
+class B:
+    def __init__(self, v):
+        self.v = v if v > 0 else ~v
+    if x < 3:
+        def m(self):
+            return x % 2
+y = x << 2 | 1
+";
+        let body = module(src);
+        let whole = halstead_module(&body);
+        let mut counter = HalsteadCounter::default();
+        let mut folded = 0;
+        for stmt in &body {
+            let defs: Vec<&StmtFunctionDef> = match stmt {
+                Stmt::FunctionDef(def) => vec![def],
+                Stmt::ClassDef(class) => class
+                    .body
+                    .iter()
+                    .flat_map(|s| match s {
+                        Stmt::FunctionDef(def) => vec![def],
+                        Stmt::If(i) => i
+                            .body
+                            .iter()
+                            .filter_map(|s| match s {
+                                Stmt::FunctionDef(def) => Some(def),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => vec![],
+                    })
+                    .collect(),
+                _ => vec![],
+            };
+            for def in defs {
+                counter.outermost_function(def);
+                folded += 1;
+            }
+        }
+        assert_eq!(folded, 5);
+        assert_eq!(counter.module(&body), whole);
+        // The counter starts the next total afresh.
+        assert_eq!(counter.module(&body), whole);
+        // radon 6.0.1 `h_visit(src).total`.
+        assert_eq!(counts(whole), (14, 22, 16, 29));
     }
 
     #[test]

@@ -219,10 +219,12 @@ pub(crate) fn analyze_at(
             let metrics = FunctionMetrics {
                 cyclomatic: cyclomatic::cyclomatic(f.def),
                 cognitive: cognitive::cognitive(f.def, &source.text, verbatim_names),
-                halstead: if full {
-                    halstead_counter.function(f.def)
-                } else {
+                halstead: if !full {
                     Halstead::default()
+                } else if f.parent.is_none() {
+                    halstead_counter.outermost_function(f.def)
+                } else {
+                    halstead_counter.function(f.def)
                 },
                 lines: f.end_line - f.line + 1,
                 parameters: structure::parameter_count(&f.def.parameters),
