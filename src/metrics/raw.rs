@@ -68,7 +68,11 @@ pub(crate) struct RawError {
 /// Linear in the length of the text: every line is scanned at most twice.
 pub(crate) fn raw_metrics(text: &str) -> Result<RawMetrics, RawError> {
     let mut totals = RawMetrics::default();
-    let mut lines = PyLines { rest: text }.map(trim_py_space);
+    let mut lines = PyLines {
+        rest: text,
+        newlines_only: !has_other_line_breaks(text.as_bytes()),
+    }
+    .map(trim_py_space);
     // Reused so that appending the newline costs no allocation per line.
     let mut scratch = String::new();
     let mut chunk_start: u32 = 1;
@@ -113,50 +117,46 @@ pub(crate) fn raw_metrics(text: &str) -> Result<RawMetrics, RawError> {
 /// or an unbalanced bracket sends the line to the tokenizer instead. About
 /// half of all lines take this path, which is one table lookup per byte.
 fn is_simple_statement(line: &str) -> bool {
-    let mut depth: i64 = 0;
+    // Branch-free: an early exit per byte compiled to a jump table that
+    // cost more than the scan.
+    let (mut opens, mut closes, mut other) = (0u32, 0u32, 0u8);
     for &b in line.as_bytes() {
-        match SIMPLE_BYTE[usize::from(b)] {
-            SimpleByte::Plain => {}
-            SimpleByte::Open => depth += 1,
-            SimpleByte::Close => depth -= 1,
-            SimpleByte::Other => return false,
-        }
+        let class = SIMPLE_BYTE[usize::from(b)];
+        opens += u32::from(class & OPEN);
+        closes += u32::from((class & CLOSE) >> 1);
+        other |= class & OTHER;
     }
-    depth == 0 && !line.is_empty()
+    other == 0 && opens == closes && !line.is_empty()
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum SimpleByte {
-    /// Part of a name, number, operator or the space between them.
-    Plain,
-    Open,
-    Close,
-    /// Anything the fast path does not handle.
-    Other,
-}
+/// Classes of [`SIMPLE_BYTE`]: 0 is part of a name, number, operator or the
+/// space between them.
+const OPEN: u8 = 1;
+const CLOSE: u8 = 2;
+/// Anything the fast path does not handle.
+const OTHER: u8 = 4;
 
-const SIMPLE_BYTE: [SimpleByte; 256] = {
-    let mut table = [SimpleByte::Other; 256];
+const SIMPLE_BYTE: [u8; 256] = {
+    let mut table = [OTHER; 256];
     let mut b = 0;
     while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() {
-            table[b] = SimpleByte::Plain;
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = 0;
         }
         b += 1;
     }
     let plain = b"_ \t\x0c+-*/%&|^~<>=.,@";
     let mut i = 0;
     while i < plain.len() {
-        table[plain[i] as usize] = SimpleByte::Plain;
+        table[plain[i] as usize] = 0;
         i += 1;
     }
-    table[b'(' as usize] = SimpleByte::Open;
-    table[b'[' as usize] = SimpleByte::Open;
-    table[b'{' as usize] = SimpleByte::Open;
-    table[b')' as usize] = SimpleByte::Close;
-    table[b']' as usize] = SimpleByte::Close;
-    table[b'}' as usize] = SimpleByte::Close;
+    table[b'(' as usize] = OPEN;
+    table[b'[' as usize] = OPEN;
+    table[b'{' as usize] = OPEN;
+    table[b')' as usize] = CLOSE;
+    table[b']' as usize] = CLOSE;
+    table[b'}' as usize] = CLOSE;
     table
 };
 
@@ -164,6 +164,8 @@ const SIMPLE_BYTE: [SimpleByte; 256] = {
 /// un-normalised text splits exactly like text read with universal newlines.
 struct PyLines<'a> {
     rest: &'a str,
+    /// `\n` is the only separator in the text, so `memchr` finds them all.
+    newlines_only: bool,
 }
 
 impl<'a> Iterator for PyLines<'a> {
@@ -175,6 +177,18 @@ impl<'a> Iterator for PyLines<'a> {
         }
         let rest = self.rest;
         let bytes = rest.as_bytes();
+        if self.newlines_only {
+            return Some(match memchr::memchr(b'\n', bytes) {
+                Some(at) => {
+                    self.rest = &rest[at + 1..];
+                    &rest[..at]
+                }
+                None => {
+                    self.rest = "";
+                    rest
+                }
+            });
+        }
         // Byte-wise: every separator starts with a byte that can only be the
         // first byte of a character (UTF-8 continuation bytes are 0x80..0xBF),
         // so a hit is always at a character boundary.
@@ -201,6 +215,18 @@ impl<'a> Iterator for PyLines<'a> {
         self.rest = "";
         Some(rest)
     }
+}
+
+/// Whether `text` may hold a line separator other than `\n` (`\r`, a form
+/// feed, U+2028, ...): any control byte but `\n` and `\t`, or a lead byte of
+/// U+0085/U+2028/U+2029. Branch-free per block, so it vectorizes; most
+/// files have none and are then split with `memchr`.
+fn has_other_line_breaks(text: &[u8]) -> bool {
+    text.chunks(64).any(|block| {
+        block.iter().fold(false, |found, &b| {
+            found | ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0xC2) | (b == 0xE2)
+        })
+    })
 }
 
 /// First bytes of the UTF-8 encodings of the characters [`is_line_break`]
@@ -649,7 +675,10 @@ fn string_quote_at(s: &[u8], start: usize) -> Option<usize> {
 /// (or at the end) it stops the match, as `\\.` does in the tokenizer regex.
 fn triple_end(s: &[u8], from: usize, quote: u8) -> Option<usize> {
     let mut i = from;
-    while i < s.len() {
+    // Docstring lines are most of what this scans: jump between the only
+    // two bytes that matter.
+    while let Some(found) = memchr::memchr2(quote, b'\\', s.get(i..)?) {
+        i += found;
         if s[i] == b'\\' {
             match s.get(i + 1) {
                 Some(&next) if next != b'\n' => i += 2,
@@ -667,7 +696,11 @@ fn triple_end(s: &[u8], from: usize, quote: u8) -> Option<usize> {
 /// Scans a `'`/`"` string body from `from` on one line.
 fn quoted_end(s: &[u8], from: usize, quote: u8) -> QuotedEnd {
     let mut i = from;
-    while i < s.len() {
+    while let Some(found) = s
+        .get(i..)
+        .and_then(|rest| memchr::memchr3(quote, b'\n', b'\\', rest))
+    {
+        i += found;
         match s[i] {
             b if b == quote => return QuotedEnd::Closed(i + 1),
             b'\n' => return QuotedEnd::Open,
@@ -1093,6 +1126,43 @@ mod tests {
             "lambda: 0",
         ] {
             assert!(!is_simple_statement(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn newline_only_text_splits_as_splitlines() {
+        let long = format!("{}\n\n{}", "x = 1\n".repeat(30), "é ü\ty\n".repeat(30));
+        for text in [
+            "",
+            "\n",
+            "a\nb\n",
+            "a\n\nb",
+            "  x\n\ty  \n",
+            "é\n",
+            long.as_str(),
+        ] {
+            assert!(!has_other_line_breaks(text.as_bytes()), "{text:?}");
+            let split = |newlines_only| {
+                PyLines {
+                    rest: text,
+                    newlines_only,
+                }
+                .collect::<Vec<_>>()
+            };
+            assert_eq!(split(true), split(false), "{text:?}");
+        }
+        for text in [
+            "a\r\nb",
+            "a\rb",
+            "a\x0cb",
+            "a\x0bb",
+            "a\x1cb",
+            "a\u{85}b",
+            "a\u{2028}b",
+            "a\u{2029}b",
+        ] {
+            assert!(has_other_line_breaks(text.as_bytes()), "{text:?}");
+            assert!(has_other_line_breaks(format!("{long}{text}").as_bytes()));
         }
     }
 
