@@ -61,11 +61,17 @@ pub(crate) fn index_functions<'a>(body: &'a [Stmt], source: &SourceText) -> Vec<
         class_path: Some(Vec::new()),
     };
     walk_suite(body, source, &mut scope, &mut out);
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    for f in &mut out {
-        let n = seen.entry(f.qualname.clone()).or_insert(0);
-        *n += 1;
-        f.occurrence = *n;
+    let mut seen: HashMap<&str, u32> = HashMap::with_capacity(out.len());
+    let occurrences: Vec<u32> = out
+        .iter()
+        .map(|f| {
+            let n = seen.entry(f.qualname.as_str()).or_insert(0);
+            *n += 1;
+            *n
+        })
+        .collect();
+    for (f, occurrence) in out.iter_mut().zip(occurrences) {
+        f.occurrence = occurrence;
     }
     out
 }

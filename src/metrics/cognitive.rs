@@ -87,6 +87,17 @@ pub(crate) fn module_level(body: &[Stmt]) -> u32 {
     suite(body, 0, Scope::Module)
 }
 
+/// Whether any comment of the file is an ignore marker; when none is,
+/// [`is_ignored`] is false for every def and need not look.
+pub(crate) fn has_ignore_markers(source: &str, tokens: &Tokens) -> bool {
+    tokens.iter().any(|t| {
+        t.kind() == TokenKind::Comment
+            && source
+                .get(t.start().to_usize()..t.end().to_usize())
+                .is_some_and(is_marker)
+    })
+}
+
 /// Whether complexipy 8.3.0 would skip `def` because of an ignore marker
 /// (`# complexipy: ignore` or `# noqa: complexipy`, any case, flexible
 /// spacing); antipasta's own `# antipasta: ignore` is accepted in the same
@@ -467,7 +478,15 @@ fn mentions(def: &StmtFunctionDef, source: &str) -> bool {
     let name = def.name.as_str().as_bytes();
     let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
     let is_gap = |b: &&u8| matches!(b, b' ' | b'\t' | b'\x0c' | b'\n' | b'\r' | b'\\');
-    memchr::memmem::find_iter(body, name).any(|at| {
+    let Some(&first_byte) = name.first() else {
+        // A name lost to error recovery: search the tree instead.
+        return true;
+    };
+    // Building a substring searcher per function cost more than it saved
+    // on bodies this short: find the first byte, then compare.
+    let mut occurrences =
+        memchr::memchr_iter(first_byte, body).filter(|&at| body[at..].starts_with(name));
+    occurrences.any(|at| {
         let before = &body[..at];
         let after = &body[at + name.len()..];
         if before.last().is_some_and(is_word) || after.first().is_some_and(is_word) {
@@ -899,6 +918,18 @@ mod tests {
         let src = "class A:\n    x = 1 if a else 2\n    for i in y:\n        pass\n    def m(self):\n        pass\n";
         assert_eq!(module(src), 0);
         assert_eq!(cog(src, "m"), 0);
+    }
+
+    #[test]
+    fn ignore_markers_are_found_in_comments_only() {
+        let markers = |src: &str| {
+            let parsed = ruff_python_parser::parse_module(src).expect("test snippet parses");
+            has_ignore_markers(src, parsed.tokens())
+        };
+        assert!(markers("def f():  # noqa: complexipy\n    pass\n"));
+        assert!(markers("x = 1\n# Complexipy: Ignore\ndef f():\n    pass\n"));
+        assert!(!markers("def f():\n    return '# complexipy: ignore'\n"));
+        assert!(!markers("def f():  # a comment\n    pass\n"));
     }
 
     fn ignored(src: &str, name: &str) -> bool {

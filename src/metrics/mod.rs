@@ -213,6 +213,7 @@ pub(crate) fn analyze_at(
     let mut cognitive_total = cognitive::module_level(body);
     let mut halstead_counter = halstead::HalsteadCounter::default();
     let verbatim_names = cognitive::verbatim_names(&source.text, parsed.tokens());
+    let markers = cognitive::has_ignore_markers(&source.text, parsed.tokens());
     let functions = index
         .into_iter()
         .map(|f| {
@@ -235,7 +236,7 @@ pub(crate) fn analyze_at(
             } else {
                 (0, 0)
             };
-            let ignored = cognitive::is_ignored(&source.text, parsed.tokens(), f.def);
+            let ignored = markers && cognitive::is_ignored(&source.text, parsed.tokens(), f.def);
             if f.class_path.is_some() && !ignored {
                 cognitive_total += metrics.cognitive;
             }
