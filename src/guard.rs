@@ -68,7 +68,7 @@ pub(crate) fn check_size(size: u64, limit: u64) -> Result<(), Skip> {
 /// Size and content checks on the raw bytes; `limit` 0 means no size limit.
 pub(crate) fn check_bytes(bytes: &[u8], limit: u64) -> Result<(), Skip> {
     check_size(bytes.len() as u64, limit)?;
-    match bytes.iter().position(|&b| b == 0) {
+    match memchr::memchr(0, bytes) {
         Some(offset) => Err(Skip::Binary { offset }),
         None => Ok(()),
     }
@@ -103,12 +103,17 @@ pub(crate) fn within_token_bound(kinds: impl Iterator<Item = TokenKind>, limit: 
     let mut indent: u32 = 0;
     let mut in_line: u32 = 0;
     for kind in kinds {
-        match kind {
-            TokenKind::Newline | TokenKind::Semi => in_line = 0,
-            TokenKind::Indent => indent += 1,
-            TokenKind::Dedent => indent = indent.saturating_sub(1),
-            _ => in_line += 1,
-        }
+        // Comparisons, not a `match`: a jump per token cost as much as the
+        // exact scan saved.
+        let ends_line = (kind == TokenKind::Newline) | (kind == TokenKind::Semi);
+        let indents = u32::from(kind == TokenKind::Indent);
+        let dedents = u32::from(kind == TokenKind::Dedent);
+        indent = (indent + indents).saturating_sub(dedents);
+        in_line = if ends_line {
+            0
+        } else {
+            in_line + 1 - indents - dedents
+        };
         let bound =
             2u64 * u64::from(indent) + u64::from(STATEMENT_MARGIN) + 1 + 2 * u64::from(in_line);
         if bound > u64::from(limit) {
