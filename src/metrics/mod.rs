@@ -211,7 +211,7 @@ pub(crate) fn analyze_at(
             .any(|e| range.start() <= e.start() && e.start() <= range.end())
     });
     let mut cognitive_total = cognitive::module_level(body);
-    let mut halstead_counter = halstead::HalsteadCounter::default();
+    let mut halstead_counter = halstead::HalsteadCounter::for_source_len(source.text.len());
     let verbatim_names = cognitive::verbatim_names(&source.text, parsed.tokens());
     let markers = cognitive::has_ignore_markers(&source.text, parsed.tokens());
     let functions = index
