@@ -67,6 +67,12 @@ pub(crate) struct RawError {
 ///
 /// Linear in the length of the text: every line is scanned at most twice.
 pub(crate) fn raw_metrics(text: &str) -> Result<RawMetrics, RawError> {
+    count(text, true)
+}
+
+/// [`raw_metrics`], with the shortcuts for lines of plain tokens on or off
+/// (off only in tests, which check that both ways count alike).
+fn count(text: &str, shortcuts: bool) -> Result<RawMetrics, RawError> {
     let mut totals = RawMetrics::default();
     let mut lines = PyLines {
         rest: text,
@@ -77,14 +83,17 @@ pub(crate) fn raw_metrics(text: &str) -> Result<RawMetrics, RawError> {
     let mut scratch = String::new();
     let mut chunk_start: u32 = 1;
     while let Some(first) = lines.next() {
-        if is_simple_statement(first) {
+        if shortcuts && is_simple_statement(first) {
             // What the chunk below would count for it, without tokenizing.
             totals.sloc += 1;
             totals.lloc += 1;
             chunk_start += 1;
             continue;
         }
-        let mut chunk = Chunk::default();
+        let mut chunk = Chunk {
+            shortcuts,
+            ..Chunk::default()
+        };
         let mut line = first;
         let tally = loop {
             if let Some(tally) = chunk.add_line(line, &mut scratch) {
@@ -117,16 +126,23 @@ pub(crate) fn raw_metrics(text: &str) -> Result<RawMetrics, RawError> {
 /// or an unbalanced bracket sends the line to the tokenizer instead. About
 /// half of all lines take this path, which is one table lookup per byte.
 fn is_simple_statement(line: &str) -> bool {
+    plain_bracket_balance(line) == Some(0) && !line.is_empty()
+}
+
+/// For a line of names, numbers, operators and brackets only (see
+/// [`is_simple_statement`]), its open brackets minus its closing ones;
+/// `None` for any other line.
+fn plain_bracket_balance(line: &str) -> Option<i64> {
     // Branch-free: an early exit per byte compiled to a jump table that
     // cost more than the scan.
-    let (mut opens, mut closes, mut other) = (0u32, 0u32, 0u8);
+    let (mut opens, mut closes, mut other) = (0i64, 0i64, 0u8);
     for &b in line.as_bytes() {
         let class = SIMPLE_BYTE[usize::from(b)];
-        opens += u32::from(class & OPEN);
-        closes += u32::from((class & CLOSE) >> 1);
+        opens += i64::from(class & OPEN);
+        closes += i64::from((class & CLOSE) >> 1);
         other |= class & OTHER;
     }
-    other == 0 && opens == closes && !line.is_empty()
+    (other == 0).then_some(opens - closes)
 }
 
 /// Classes of [`SIMPLE_BYTE`]: 0 is part of a name, number, operator or the
@@ -319,6 +335,8 @@ enum Tok {
 struct Chunk {
     scanner: Scanner,
     tally: Tally,
+    /// Whether lines of plain tokens may skip the tokenizer.
+    shortcuts: bool,
 }
 
 impl Chunk {
@@ -344,17 +362,44 @@ impl Chunk {
                 return Some(tally);
             }
         }
-        scratch.clear();
-        scratch.push_str(line);
-        scratch.push('\n');
         self.tally.count_line(line);
-        self.scanner.feed(scratch, &mut self.tally);
+        if let Some(balance) = self.plain_line_in_brackets(line) {
+            // What the tokenizer would do with it: a row of `Tok::Other`
+            // and an NL or NEWLINE, which add nothing to the tally.
+            self.scanner.row += 1;
+            self.scanner.depth += balance;
+            self.tally.plain_tokens();
+        } else {
+            scratch.clear();
+            scratch.push_str(line);
+            scratch.push('\n');
+            self.scanner.feed(scratch, &mut self.tally);
+        }
         if line.is_empty() || !self.scanner.clean_end() {
             return None;
         }
         let mut tally = self.tally;
         tally.token(Tok::EndMarker, 0, 0);
         Some(tally)
+    }
+}
+
+impl Chunk {
+    /// The bracket balance of a non-empty line of names, numbers, operators
+    /// and brackets only, read inside the chunk's open brackets, when the
+    /// tally can take its tokens without counting them (see
+    /// [`Tally::plain_tokens`]); `None` when the line needs the tokenizer.
+    /// Multi-line calls and literals are most of what reaches here.
+    fn plain_line_in_brackets(&self, line: &str) -> Option<i64> {
+        let scanner = &self.scanner;
+        let inside = scanner.depth > 0
+            && !scanner.backslash
+            && scanner.open_string.is_none()
+            && !scanner.error;
+        if !self.shortcuts || !inside || line.is_empty() || !self.tally.takes_plain_tokens() {
+            return None;
+        }
+        plain_bracket_balance(line)
     }
 }
 
@@ -415,6 +460,25 @@ impl Tally {
                 self.lloc += part_lloc(self.part_len, self.part_colon, true);
             }
         }
+    }
+
+    /// Whether [`Tally::plain_tokens`] may stand for one or more plain tokens
+    /// of unknown number: the chunk has a first token already, and either the
+    /// open part has no colon (only whether it has tokens matters) or at least
+    /// one token follows its last colon (then one more or many more give the
+    /// same [`part_lloc`]: two or more tokens after it either way).
+    fn takes_plain_tokens(&self) -> bool {
+        self.first.is_some()
+            && match self.part_colon {
+                None => true,
+                Some(at) => self.part_len >= at + 2,
+            }
+    }
+
+    /// One or more `Tok::Other` tokens, counted as two.
+    fn plain_tokens(&mut self) {
+        self.first_stands_alone = false;
+        self.part_len += 2;
     }
 
     fn add_to(&self, totals: &mut RawMetrics) {
@@ -1056,6 +1120,9 @@ mod tests {
     fn counts(text: &str) -> [u32; 7] {
         let m = raw_metrics(text)
             .unwrap_or_else(|e| panic!("SyntaxError at line: {} for {text:?}", e.line));
+        // Every snippet also checks the plain-line shortcuts against the
+        // tokenizer.
+        assert_eq!(count(text, false), Ok(m), "shortcuts differ on {text:?}");
         [
             m.loc,
             m.lloc,
@@ -1068,6 +1135,7 @@ mod tests {
     }
 
     fn error_line(text: &str) -> u32 {
+        assert_eq!(count(text, false), raw_metrics(text), "{text:?}");
         match raw_metrics(text) {
             Ok(m) => panic!("expected a SyntaxError for {text:?}, got {m:?}"),
             Err(e) => e.line,
@@ -1127,6 +1195,28 @@ mod tests {
         ] {
             assert!(!is_simple_statement(line), "{line:?}");
         }
+    }
+
+    #[test]
+    fn plain_lines_inside_brackets() {
+        // Shortcut lines after a colon with tokens after it, and without
+        // any colon; the line right after a colon is tokenized. Values
+        // checked against radon 6.0.1.
+        assert_eq!(
+            counts("x = {\n    'a': 1,\n    b + c,\n    d\n}\n"),
+            [5, 2, 5, 0, 0, 0, 0]
+        );
+        assert_eq!(counts("f(\n    a,\n    b)\n"), [3, 1, 3, 0, 0, 0, 0]);
+        assert_eq!(counts("x = {'a':\n    b}\n"), [2, 2, 2, 0, 0, 0, 0]);
+        assert_eq!(
+            counts("y = [a[1:\n    2]]; z = {\n    k: v,\n    w}\n"),
+            [4, 4, 4, 0, 0, 0, 0]
+        );
+        assert_eq!(
+            counts("if (a and\n        b):\n    pass\n"),
+            [3, 2, 3, 0, 0, 0, 0]
+        );
+        assert_eq!(counts("g(a, (\n    b), c\n)(\n)\n"), [4, 1, 4, 0, 0, 0, 0]);
     }
 
     #[test]
