@@ -27,7 +27,7 @@ pub(crate) mod source;
 pub(crate) mod thresholds;
 
 /// The allocator of every antipasta binary (see Cargo.toml for why).
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
