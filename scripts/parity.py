@@ -58,7 +58,14 @@ def main():
         else:
             mismatches.append((path, metric, function, f"reference {theirs!r}, antipasta {mine!r}"))
 
+    unmeasured = []
     for path, ref in sorted(reference.items()):
+        if "error" in ref:
+            # The reference tools themselves failed on this file (radon hits
+            # Python's recursion limit on some huge expressions): nothing to
+            # compare against.
+            unmeasured.append((path, ref["error"]))
+            continue
         mine = ours.get(path)
         if mine is None or mine["error"] is not None:
             total["files"] += 1
@@ -123,6 +130,8 @@ def main():
             known[tuple(parts[:3])] = parts[3]
 
     print(f"parity against {corpus} ({len(reference)} files)")
+    for path, why in unmeasured:
+        print(f"  not compared, the reference failed: {path}: {why}")
     for metric in sorted(total):
         flag = "" if agree[metric] == total[metric] else "  <-- differs"
         print(f"  {metric:32} {agree[metric]:6} / {total[metric]:6} agree{flag}")
