@@ -36,7 +36,7 @@
 //! Known difference from radon: ruff decodes a lone surrogate escape (`'\ud800'`) to
 //! U+FFFD, so string constants that differ only in such escapes count as one operand
 //! here and as several in radon (one function in the CPython 3.11 stdlib).
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Number, Stmt, StmtFunctionDef};
@@ -138,6 +138,8 @@ pub(crate) fn halstead_module(body: &[Stmt]) -> Halstead {
 pub(crate) struct HalsteadCounter<'a> {
     counter: Counter<'a>,
     module: Counter<'a>,
+    /// Scratch: the module's context number of each of `counter`'s.
+    renumbered: Vec<u32>,
 }
 
 impl<'a> HalsteadCounter<'a> {
@@ -171,9 +173,14 @@ impl<'a> HalsteadCounter<'a> {
         module
             .operators
             .extend(self.counter.operators.iter().copied());
+        // The def's few context numbers, renumbered once for the module.
+        self.renumbered.clear();
+        for &name in &self.counter.contexts {
+            self.renumbered.push(module.context_id(name));
+        }
         for (context, value) in &self.counter.operands {
             let context = match context.checked_sub(1) {
-                Some(at) => module.context_id(self.counter.contexts[at as usize]),
+                Some(at) => self.renumbered[at as usize],
                 None => 0,
             };
             module.operands.insert((context, value.clone()));
@@ -231,6 +238,9 @@ struct Counter<'a> {
     /// of a walk spares hashing a name with every operand.
     context: u32,
     contexts: Vec<&'a str>,
+    /// `contexts` the other way round: a module total can hold thousands of
+    /// def names, too many to search one by one.
+    context_ids: FxHashMap<&'a str, u32>,
     operators: FxHashSet<Operator>,
     operands: FxHashSet<Operand<'a>>,
     /// Operands that are neither names nor constants (calls, subscripts,
@@ -250,6 +260,7 @@ impl<'a> Counter<'a> {
     fn reset(&mut self) {
         self.context = 0;
         self.contexts.clear();
+        self.context_ids.clear();
         self.operators.clear();
         self.operands.clear();
         self.distinct_nodes = 0;
@@ -260,14 +271,13 @@ impl<'a> Counter<'a> {
 
     /// The context number of a def named `name` in this walk.
     fn context_id(&mut self, name: &'a str) -> u32 {
-        let index = match self.contexts.iter().position(|&c| c == name) {
-            Some(index) => index,
-            None => {
-                self.contexts.push(name);
-                self.contexts.len() - 1
-            }
-        };
-        u32::try_from(index + 1).unwrap_or(u32::MAX)
+        if let Some(&id) = self.context_ids.get(name) {
+            return id;
+        }
+        self.contexts.push(name);
+        let id = u32::try_from(self.contexts.len()).unwrap_or(u32::MAX);
+        self.context_ids.insert(name, id);
+        id
     }
 
     fn counts(&self) -> Halstead {
