@@ -33,24 +33,36 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
     Comprehension, ElifElseClause, Expr, Pattern, Stmt, StmtClassDef, StmtFunctionDef,
 };
+use rustc_hash::FxHashMap;
 
 /// radon cc of one function: 1 + decision points of its body, nested defs and classes excluded.
 pub(crate) fn cyclomatic(def: &StmtFunctionDef) -> u32 {
-    1 + decision_points(&def.body, Scope::Function)
+    1 + decision_points(&def.body, Scope::Function, &Known::default())
+}
+
+/// Complexities already computed, by the address of their def: the module
+/// total then takes them instead of walking those bodies again.
+pub(crate) type Known = FxHashMap<usize, u32>;
+
+/// The key of `def` in [`Known`].
+pub(crate) fn known_key(def: &StmtFunctionDef) -> usize {
+    std::ptr::from_ref(def).addr()
 }
 
 /// radon's total complexity of a module, as `radon mi` uses it (section 4 of METRICS.md):
 /// 1 + module-level decision points + Σ(cc - 1) over top-level functions
 /// + Σ(real complexity - 1) over top-level classes. Closures never count.
-pub(crate) fn module_total(body: &[Stmt]) -> u32 {
-    1 + decision_points(body, Scope::Module)
+///
+/// `known` holds [`cyclomatic`] of some of its defs.
+pub(crate) fn module_total(body: &[Stmt], known: &Known) -> u32 {
+    1 + decision_points(body, Scope::Module, known)
 }
 
 /// radon's "real complexity" of a class: 1 + decision points of the class body outside
 /// its methods + the cyclomatic complexity of every method (found at any statement
 /// depth of the body). Inner classes contribute nothing.
-pub(crate) fn class_real_complexity(class: &StmtClassDef) -> u32 {
-    1 + decision_points(&class.body, Scope::Class)
+fn class_real_complexity(class: &StmtClassDef, known: &Known) -> u32 {
+    1 + decision_points(&class.body, Scope::Class, known)
 }
 
 /// Whose body is being walked; it decides what a def or class found in it is worth.
@@ -64,18 +76,23 @@ enum Scope {
     Module,
 }
 
-fn decision_points(body: &[Stmt], scope: Scope) -> u32 {
-    let mut counter = DecisionPoints { scope, count: 0 };
+fn decision_points(body: &[Stmt], scope: Scope, known: &Known) -> u32 {
+    let mut counter = DecisionPoints {
+        scope,
+        count: 0,
+        known,
+    };
     counter.visit_body(body);
     counter.count
 }
 
-struct DecisionPoints {
+struct DecisionPoints<'k> {
     scope: Scope,
     count: u32,
+    known: &'k Known,
 }
 
-impl DecisionPoints {
+impl DecisionPoints<'_> {
     fn add(&mut self, n: usize) {
         self.count = self
             .count
@@ -83,23 +100,31 @@ impl DecisionPoints {
     }
 }
 
-impl<'a> Visitor<'a> for DecisionPoints {
+impl<'a> Visitor<'a> for DecisionPoints<'_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         crate::guard::ensure_stack();
         match stmt {
             // Separate blocks: never walked into from here.
             Stmt::FunctionDef(def) => {
-                let cc = cyclomatic(def);
-                match self.scope {
-                    Scope::Function => {}
-                    Scope::Class => self.count = self.count.saturating_add(cc),
-                    Scope::Module => self.count = self.count.saturating_add(cc - 1),
-                }
+                // A closure never counts, a method counts in full, a
+                // top-level def beyond its base 1.
+                let base = match self.scope {
+                    Scope::Function => return,
+                    Scope::Class => 0,
+                    Scope::Module => 1,
+                };
+                let cc = match self.known.get(&known_key(def)) {
+                    Some(&cc) => cc,
+                    None => cyclomatic(def),
+                };
+                self.count = self.count.saturating_add(cc - base);
                 return;
             }
             Stmt::ClassDef(class) => {
                 if self.scope == Scope::Module {
-                    self.count = self.count.saturating_add(class_real_complexity(class) - 1);
+                    self.count = self
+                        .count
+                        .saturating_add(class_real_complexity(class, self.known) - 1);
                 }
                 return;
             }
@@ -171,8 +196,18 @@ mod tests {
         }
     }
 
+    /// The module total, computed both from scratch and with every def's
+    /// complexity known in advance, which must agree.
     fn total(src: &str) -> u32 {
-        module_total(&module(src))
+        let body = module(src);
+        let fresh = module_total(&body, &Known::default());
+        let mut known = Known::default();
+        let source = crate::source::SourceText::from_text(src);
+        for f in crate::functions::index_functions(&body, &source) {
+            known.insert(known_key(f.def), cyclomatic(f.def));
+        }
+        assert_eq!(module_total(&body, &known), fresh, "{src:?}");
+        fresh
     }
 
     #[test]

@@ -211,14 +211,17 @@ pub(crate) fn analyze_at(
             .any(|e| range.start() <= e.start() && e.start() <= range.end())
     });
     let mut cognitive_total = cognitive::module_level(body);
+    let mut known_cyclomatic = cyclomatic::Known::default();
     let mut halstead_counter = halstead::HalsteadCounter::for_source_len(source.text.len());
     let verbatim_names = cognitive::verbatim_names(&source.text, parsed.tokens());
     let markers = cognitive::has_ignore_markers(&source.text, parsed.tokens());
     let functions = index
         .into_iter()
         .map(|f| {
+            let cc = cyclomatic::cyclomatic(f.def);
+            known_cyclomatic.insert(cyclomatic::known_key(f.def), cc);
             let metrics = FunctionMetrics {
-                cyclomatic: cyclomatic::cyclomatic(f.def),
+                cyclomatic: cc,
                 cognitive: cognitive::cognitive(f.def, &source.text, verbatim_names),
                 halstead: if !full {
                     Halstead::default()
@@ -262,7 +265,7 @@ pub(crate) fn analyze_at(
     } else {
         Halstead::default()
     };
-    let cyclomatic_total = cyclomatic::module_total(body);
+    let cyclomatic_total = cyclomatic::module_total(body, &known_cyclomatic);
     let raw = raw::raw_metrics(&source.text);
     let maintainability = raw.as_ref().ok().filter(|_| full).map(|r| {
         maintainability::maintainability_index(
