@@ -51,6 +51,9 @@ pub(crate) struct Recovered {
 /// Parses a whole module with the parser's error recovery. Refuses text
 /// nested deeper than [`MAX_NESTING`] before parsing it.
 pub(crate) fn parse_recovering(source: &SourceText) -> Result<Recovered, TooDeep> {
+    // The parser grows its stack with `stacker` while it parses; nothing of
+    // antipasta runs inside those segments (the walks come after it returns),
+    // which `guard::ensure_stack`'s per-thread floor relies on.
     let parsed = ruff_python_parser::parse_unchecked_source(&source.text, PySourceType::Python);
     if within_token_bound(parsed.tokens().iter().map(|t| t.kind()), MAX_NESTING) {
         return Ok(recovered(source, parsed));
