@@ -384,16 +384,21 @@ fn halstead_json(map: &mut Map<String, Value>, h: &Halstead) {
     map.insert("halstead_total_operands".into(), json!(h.n2));
 }
 
-pub(crate) fn function_metrics_json(m: &FunctionMetrics, level: Level) -> Value {
-    let mut map = Map::new();
+/// The two complexity values, under their metric names, in report order.
+fn complexity_json(map: &mut Map<String, Value>, cyclomatic: u32, cognitive: u32) {
     map.insert(
         MetricKind::CyclomaticComplexity.name().into(),
-        json!(m.cyclomatic),
+        json!(cyclomatic),
     );
     map.insert(
         MetricKind::CognitiveComplexity.name().into(),
-        json!(m.cognitive),
+        json!(cognitive),
     );
+}
+
+pub(crate) fn function_metrics_json(m: &FunctionMetrics, level: Level) -> Value {
+    let mut map = Map::new();
+    complexity_json(&mut map, m.cyclomatic, m.cognitive);
     if level.provides(MetricKind::HalsteadVolume) {
         halstead_json(&mut map, &m.halstead);
     }
@@ -414,14 +419,7 @@ fn file_metrics_json(a: &FileAnalysis) -> Value {
         json!(f.maintainability),
     );
     if a.level.provides(MetricKind::CyclomaticComplexity) {
-        map.insert(
-            MetricKind::CyclomaticComplexity.name().into(),
-            json!(f.cyclomatic_total),
-        );
-        map.insert(
-            MetricKind::CognitiveComplexity.name().into(),
-            json!(f.cognitive_total),
-        );
+        complexity_json(&mut map, f.cyclomatic_total, f.cognitive_total);
     }
     if a.level.provides(MetricKind::HalsteadVolume) {
         halstead_json(&mut map, &f.halstead);

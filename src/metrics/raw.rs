@@ -340,6 +340,23 @@ struct Chunk {
 }
 
 impl Chunk {
+    /// The bracket balance of a non-empty line of names, numbers, operators
+    /// and brackets only, read inside the chunk's open brackets, when the
+    /// tally can take its tokens without counting them (see
+    /// [`Tally::plain_tokens`]); `None` when the line needs the tokenizer.
+    /// Multi-line calls and literals are most of what reaches here.
+    fn plain_line_in_brackets(&self, line: &str) -> Option<i64> {
+        let scanner = &self.scanner;
+        let inside = scanner.depth > 0
+            && !scanner.backslash
+            && scanner.open_string.is_none()
+            && !scanner.error;
+        if !self.shortcuts || !inside || line.is_empty() || !self.tally.takes_plain_tokens() {
+            return None;
+        }
+        plain_bracket_balance(line)
+    }
+
     /// Adds `line` to the chunk. Returns the chunk's final tally when the
     /// buffer ending with `line` (without its newline) tokenizes cleanly, so
     /// the chunk ends there; otherwise the chunk has taken the line in as a
@@ -381,25 +398,6 @@ impl Chunk {
         let mut tally = self.tally;
         tally.token(Tok::EndMarker, 0, 0);
         Some(tally)
-    }
-}
-
-impl Chunk {
-    /// The bracket balance of a non-empty line of names, numbers, operators
-    /// and brackets only, read inside the chunk's open brackets, when the
-    /// tally can take its tokens without counting them (see
-    /// [`Tally::plain_tokens`]); `None` when the line needs the tokenizer.
-    /// Multi-line calls and literals are most of what reaches here.
-    fn plain_line_in_brackets(&self, line: &str) -> Option<i64> {
-        let scanner = &self.scanner;
-        let inside = scanner.depth > 0
-            && !scanner.backslash
-            && scanner.open_string.is_none()
-            && !scanner.error;
-        if !self.shortcuts || !inside || line.is_empty() || !self.tally.takes_plain_tokens() {
-            return None;
-        }
-        plain_bracket_balance(line)
     }
 }
 
