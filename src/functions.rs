@@ -200,6 +200,16 @@ pub(crate) fn function_hashes(def: &StmtFunctionDef) -> (u64, u64) {
     (ast_hash(def, body), body)
 }
 
+/// Hash of a whole module's normalised AST: what the file's code is, with
+/// positions, comments and formatting left out (as in [`function_hashes`]).
+pub(crate) fn module_hash(body: &[Stmt]) -> u64 {
+    let mut h = XxHash64::with_seed(0);
+    for stmt in body {
+        ComparableStmt::from(stmt).hash(&mut h);
+    }
+    h.finish()
+}
+
 fn body_hash(def: &StmtFunctionDef) -> u64 {
     let mut h = XxHash64::with_seed(0);
     def.is_async.hash(&mut h);

@@ -33,7 +33,10 @@ impl Violation {
     /// In the gate: `cognitive_complexity 12 → 17 > 15 (modified)`.
     pub(crate) fn describe(&self) -> String {
         let value = match self.before {
-            Some(before) => format!("{} → {}", format_value(before), format_value(self.value)),
+            Some(before) => {
+                let (before, after) = format_pair(before, self.value);
+                format!("{before} → {after}")
+            }
             None => format_value(self.value),
         };
         let mut text = format!(
@@ -57,6 +60,20 @@ pub(crate) fn format_value(value: f64) -> String {
     } else {
         format!("{value:.2}")
     }
+}
+
+/// Two values with as many decimals as it takes (two at least, six at
+/// most) for a change between them to show: `22.29 → 22.29` hides a
+/// worsening that `22.2912 → 22.2897` shows.
+fn format_pair(before: f64, after: f64) -> (String, String) {
+    let (mut b, mut a) = (format_value(before), format_value(after));
+    let mut decimals = 2;
+    while a == b && before != after && decimals < 6 {
+        decimals += 1;
+        b = format!("{before:.decimals$}");
+        a = format!("{after:.decimals$}");
+    }
+    (b, a)
 }
 
 /// Checks every enabled rule against a file's metrics.
@@ -185,9 +202,18 @@ pub(crate) fn check_function_change(
 }
 
 /// Gate verdicts for the file-level rules of a changed file.
+///
+/// An added file must meet every rule. A modified file is judged only when
+/// its code changed (its normalised AST differs: comments, blank lines and
+/// formatting do not count), and then a value fails only when the change
+/// takes it past the limit, or, when it was already past, worsens it by more
+/// than `margin` per cent of the limit (at MI >= 50, 6 % is 3 points): any
+/// edit moves a file's MI a little, and a legacy file must stay editable.
+/// `strict` judges the new value alone, as for functions.
 pub(crate) fn check_file_change(
     rules: &[Rule],
     policy: ModifiedPolicy,
+    margin: f64,
     new: &FileAnalysis,
     old: Option<&FileAnalysis>,
 ) -> Vec<Violation> {
@@ -196,13 +222,24 @@ pub(crate) fn check_file_change(
     } else {
         ChangeKind::Added
     };
+    if let (Some(old), Some(new_hash)) = (old, new.code_hash) {
+        if old.code_hash == Some(new_hash) {
+            return Vec::new();
+        }
+    }
     let mut out = Vec::new();
     for rule in rules.iter().filter(|r| r.enabled && r.scope == Scope::File) {
         let Some(after) = new.file_value(rule.metric) else {
             continue;
         };
         let before = old.and_then(|a| a.file_value(rule.metric));
-        if !gate_value(rule, change, policy, before, after) {
+        let passes = match (change, policy, before) {
+            (ChangeKind::Modified, ModifiedPolicy::NoWorse, Some(before)) => {
+                rule.passes(after) || !worse_by_more_than(rule, before, after, margin)
+            }
+            _ => gate_value(rule, change, policy, before, after),
+        };
+        if !passes {
             let mut v = violation(rule, after, 1, 1, None);
             v.change = Some(change);
             v.before = before;
@@ -210,6 +247,28 @@ pub(crate) fn check_file_change(
         }
     }
     out
+}
+
+/// Whether `after` fails `rule` and is worse than `before` by more than
+/// `margin` per cent of the rule's limit (a value that passed before and
+/// fails now always counts: it crossed the limit). The allowance is in the
+/// metric's own units, not relative to `before`: MI is a sum of logarithms,
+/// so an edit of a given size moves it by about the same number of points
+/// whatever the file's MI, and a share of a low MI would freeze the files
+/// with the lowest MI.
+fn worse_by_more_than(rule: &Rule, before: f64, after: f64, margin: f64) -> bool {
+    if rule.passes(after) {
+        return false;
+    }
+    if rule.passes(before) {
+        return true;
+    }
+    let allowed = rule.threshold.abs() * margin / 100.0;
+    match rule.comparison {
+        Comparison::Le | Comparison::Lt => after > before + allowed,
+        Comparison::Ge | Comparison::Gt => after < before - allowed,
+        Comparison::Eq | Comparison::Ne => after != before,
+    }
 }
 
 #[cfg(test)]
@@ -369,6 +428,100 @@ mod tests {
         ));
     }
 
+    fn mi_rule(threshold: f64) -> Rule {
+        rule(
+            MetricKind::MaintainabilityIndex,
+            Comparison::Ge,
+            threshold,
+            Scope::File,
+        )
+    }
+
+    /// `n` functions of cyclomatic 5: MI 42.17 for 8, 53.60 for 4.
+    fn branchy_file(n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "def f{i}(a, b, c):\n    if a and b:\n        for x in c:\n            \
+                     if x > {i}:\n                return x\n    return {i}\n\n"
+                )
+            })
+            .collect()
+    }
+
+    fn file_verdict(margin: f64, policy: ModifiedPolicy, old: &str, new: &str) -> Vec<Violation> {
+        check_file_change(
+            &[mi_rule(50.0)],
+            policy,
+            margin,
+            &analysis(new),
+            Some(&analysis(old)),
+        )
+    }
+
+    #[test]
+    fn file_with_the_same_code_is_not_judged() {
+        let old = branchy_file(8);
+        let commented = format!(
+            "# a comment\n\n{}",
+            old.replace("(a, b, c)", "(a, b,\n  c)")
+        );
+        assert_ne!(
+            analysis(&old).file.maintainability,
+            analysis(&commented).file.maintainability,
+            "the edit moves MI"
+        );
+        assert!(file_verdict(0.0, ModifiedPolicy::NoWorse, &old, &commented).is_empty());
+        assert!(file_verdict(0.0, ModifiedPolicy::Strict, &old, &commented).is_empty());
+        // A new file is judged whatever its code.
+        let added = check_file_change(
+            &[mi_rule(50.0)],
+            ModifiedPolicy::NoWorse,
+            6.0,
+            &analysis(&old),
+            None,
+        );
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].change, Some(ChangeKind::Added));
+    }
+
+    #[test]
+    fn file_metric_worsening_within_the_margin_passes() {
+        let old = branchy_file(8);
+        let new = format!("{old}def g(x):\n    return x + 1\n");
+        // 42.17 → 41.52: 0.65 points, under 6 % of 50 (3 points).
+        assert!(file_verdict(6.0, ModifiedPolicy::NoWorse, &old, &new).is_empty());
+        // 1 % of 50 is 0.5 points: now it is too much.
+        let v = file_verdict(1.0, ModifiedPolicy::NoWorse, &old, &new);
+        assert_eq!(v.len(), 1);
+        assert_eq!(
+            v[0].describe(),
+            "maintainability_index 42.17 → 41.52 < 50 (modified)"
+        );
+        // Strict: past the limit is past the limit.
+        assert_eq!(
+            file_verdict(6.0, ModifiedPolicy::Strict, &old, &new).len(),
+            1
+        );
+        // Improving always passes.
+        assert!(file_verdict(0.0, ModifiedPolicy::NoWorse, &new, &old).is_empty());
+    }
+
+    #[test]
+    fn crossing_the_file_limit_fails_whatever_the_margin() {
+        let v = file_verdict(
+            100.0,
+            ModifiedPolicy::NoWorse,
+            &branchy_file(4),
+            &branchy_file(8),
+        );
+        assert_eq!(v.len(), 1);
+        assert_eq!(
+            v[0].describe(),
+            "maintainability_index 53.60 → 42.17 < 50 (modified)"
+        );
+    }
+
     #[test]
     fn gate_message_shows_before_and_after() {
         let v = Violation {
@@ -383,6 +536,27 @@ mod tests {
             before: Some(12.0),
         };
         assert_eq!(v.describe(), "cognitive_complexity 12 → 17 > 15 (modified)");
+    }
+
+    #[test]
+    fn close_values_get_the_digits_that_tell_them_apart() {
+        assert_eq!(
+            format_pair(22.2912, 22.2897),
+            ("22.291".to_string(), "22.290".to_string())
+        );
+        assert_eq!(
+            format_pair(22.29, 22.28),
+            ("22.29".to_string(), "22.28".to_string())
+        );
+        assert_eq!(
+            format_pair(12.0, 17.0),
+            ("12".to_string(), "17".to_string())
+        );
+        // Equal values stay short.
+        assert_eq!(
+            format_pair(1.0 / 3.0, 1.0 / 3.0),
+            ("0.33".to_string(), "0.33".to_string())
+        );
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub(crate) use content::{ContentId, WorktreeIndex};
 
 /// Bump when the encoding of values or keys changes without a crate release
 /// (new fields in [`FileAnalysis`], a new metric): old entries then miss.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Bump when the store's layout (keyspaces, meta records) changes: a fresh
 /// store is started and the old one deleted.
 const SCHEMA: u32 = 2;

@@ -28,6 +28,10 @@ pub(crate) fn show(settings: &Settings) -> String {
         quote(settings.modified.as_str())
     ));
     out.push_str(&format!(
+        "file_metric_margin = {:?}\n",
+        settings.file_metric_margin
+    ));
+    out.push_str(&format!(
         "mi_multi_as_comments = {}\n",
         settings.mi_multi_as_comments
     ));
@@ -150,6 +154,17 @@ pub(crate) fn init_template() -> String {
     out.push_str(&format!(
         "# modified = {}\n\n",
         quote(defaults.modified.as_str())
+    ));
+    out.push_str(
+        "# A modified file is judged on file-scope metrics (maintainability_index)\n\
+         # only when its code changed (comments, blank lines and formatting do not\n\
+         # count). A value already past its limit may then get worse by up to this\n\
+         # many per cent of the limit (6: 3 points of MI at >= 50); crossing the\n\
+         # limit always fails.\n",
+    );
+    out.push_str(&format!(
+        "# file_metric_margin = {:?}\n\n",
+        defaults.file_metric_margin
     ));
     out.push_str(
         "# Maintainability index: count multi-line strings (docstrings) as comments,\n\
@@ -276,6 +291,7 @@ mod tests {
             "use_gitignore",
             "python_extensions",
             "modified",
+            "file_metric_margin",
             "mi_multi_as_comments",
             "max_file_bytes",
             "max_memory_mb",
@@ -302,7 +318,7 @@ mod tests {
     #[test]
     fn show_round_trips() {
         let text = "ignore_patterns = [\"build/\", \"weird \\\"quoted\\\"/**\"]\n\
-                    use_gitignore = false\nmodified = \"strict\"\nmi_multi_as_comments = false\n\
+                    use_gitignore = false\nmodified = \"strict\"\nfile_metric_margin = 2.5\nmi_multi_as_comments = false\n\
                     [thresholds]\nhalstead_bugs = 0.25\n\
                     [[rules]]\nmetric = \"halstead_time\"\nenabled = false\n\
                     [[overrides]]\npaths = [\"tests/**\"]\n[overrides.thresholds]\n\
@@ -310,6 +326,7 @@ mod tests {
                     threshold = 6\n";
         let settings = parse(text);
         assert_eq!(settings.modified, ModifiedPolicy::Strict);
+        assert_eq!(settings.file_metric_margin, 2.5);
         let shown = show(&settings);
         assert_eq!(parse(&shown), settings, "{shown}");
         assert!(shown.contains("threshold = 0.25"), "{shown}");
@@ -321,7 +338,7 @@ mod tests {
         assert!(
             shown.starts_with(
                 "ignore_patterns = []\nuse_gitignore = true\npython_extensions = [\".py\"]\n\
-             modified = \"no-worse\"\nmi_multi_as_comments = true\nmax_file_bytes = 5242880\n\
+             modified = \"no-worse\"\nfile_metric_margin = 6.0\nmi_multi_as_comments = true\nmax_file_bytes = 5242880\n\
              max_memory_mb = 0\ncache_size = \"256MB\"\nbudget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
              \n[[rules]]\n\
              metric = \"cyclomatic_complexity\"\ncomparison = \"<=\"\nthreshold = 10\n\

@@ -27,6 +27,7 @@ pub(super) struct RawConfig {
     use_gitignore: Option<bool>,
     python_extensions: Option<Vec<Extension>>,
     modified: Option<ModifiedPolicy>,
+    file_metric_margin: Option<Spanned<f64>>,
     mi_multi_as_comments: Option<bool>,
     max_file_bytes: Option<u64>,
     max_memory_mb: Option<u64>,
@@ -133,6 +134,21 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
     }
     if let Some(v) = raw.modified {
         settings.modified = v;
+    }
+    if let Some(v) = raw.file_metric_margin {
+        let span = v.span();
+        let margin = v.into_inner();
+        if !(margin.is_finite() && margin >= 0.0) {
+            return Err(src.error(
+                span,
+                format!(
+                    "file_metric_margin must be a percentage (of the limit) of 0 or more, not {margin}\
+                     {HINT_MARKER}e.g. file_metric_margin = {}",
+                    super::DEFAULT_FILE_METRIC_MARGIN
+                ),
+            ));
+        }
+        settings.file_metric_margin = margin;
     }
     if let Some(v) = raw.mi_multi_as_comments {
         settings.mi_multi_as_comments = v;

@@ -14,7 +14,7 @@ pub(crate) mod structure;
 use ruff_python_ast::Stmt;
 use serde::{Deserialize, Serialize};
 
-use crate::functions::{function_hashes, index_functions};
+use crate::functions::{function_hashes, index_functions, module_hash};
 use crate::guard::TooDeep;
 use crate::parse::{parse_recovering, SyntaxError};
 use crate::source::SourceText;
@@ -148,6 +148,12 @@ pub(crate) struct FileAnalysis {
     pub level: Level,
     /// Why the analysis is below [`Level::Full`].
     pub degraded: Option<Degraded>,
+    /// Hash of the whole module's normalised AST (comments, blank lines and
+    /// formatting do not count): the gate judges file-scope metrics only
+    /// when it differs between HEAD and the staged side. Computed with
+    /// [`MetricOptions::function_hashes`]; `None` otherwise and when the
+    /// file was not parsed (minimal analysis), which counts as changed.
+    pub code_hash: Option<u64>,
 }
 
 impl FileAnalysis {
@@ -174,6 +180,7 @@ impl FileAnalysis {
             syntax_error: None,
             level: Level::Minimal,
             degraded: None,
+            code_hash: None,
         }
     }
 }
@@ -287,6 +294,7 @@ pub(crate) fn analyze_at(
         syntax_error: recovered.errors.into_iter().next(),
         level: if full { Level::Full } else { Level::Reduced },
         degraded: None,
+        code_hash: options.function_hashes.then(|| module_hash(body)),
     })
 }
 

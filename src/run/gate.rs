@@ -66,7 +66,7 @@ pub(super) fn check(
     if let Some(warning) = crate::budget::apply_memory_cap(settings.max_memory_mb) {
         eprintln!("antipasta: warning: {warning}");
     }
-    for t in &args.thresholds {
+    for t in &args.flags.thresholds {
         config::apply_threshold_override(&mut settings, t)?;
     }
     let root = loaded.root;
@@ -143,7 +143,8 @@ pub(super) fn check(
     let hook = range.is_none();
     let budget =
         Budget::from_start(
-            args.budget
+            args.flags
+                .budget
                 .unwrap_or(if hook { settings.budget_ms } else { 0 }),
         );
     let keys: Vec<Priority> = files
@@ -217,7 +218,7 @@ pub(super) fn check(
             violations: Vec::new(),
             changed: Vec::new(),
         };
-        if args.format == Format::Json {
+        if args.flags.format == Format::Json {
             if let (Some(old), Some(new)) = (file.change.old, file.change.new) {
                 verdict.changed = changed_lines_of(&repo, old, new, &file.change.path);
             }
@@ -225,8 +226,9 @@ pub(super) fn check(
         if let Some(Ok(new)) = &file.new {
             let rules = settings.rules_for(&file.rel);
             for change in &changes[fi] {
-                let (kind, effective, effective_policy) = judged_kind(change, args.all, policy);
-                if kind == ChangeKind::Unchanged && !args.all {
+                let (kind, effective, effective_policy) =
+                    judged_kind(change, args.flags.all, policy);
+                if kind == ChangeKind::Unchanged && !args.flags.all {
                     continue;
                 }
                 let function = &new.functions[change.new];
@@ -246,7 +248,7 @@ pub(super) fn check(
                 verdict.judged.push((*change, v.is_empty()));
                 verdict.violations.extend(v);
             }
-            let file_policy = if args.all {
+            let file_policy = if args.flags.all {
                 ModifiedPolicy::Strict
             } else {
                 policy
@@ -254,6 +256,7 @@ pub(super) fn check(
             verdict.violations.extend(check_file_change(
                 &rules,
                 file_policy,
+                settings.file_metric_margin,
                 new,
                 file.old.as_ref(),
             ));
@@ -285,10 +288,13 @@ pub(super) fn check(
         errors,
         skipped: counted.skipped,
     };
-    match args.format {
-        Format::Text => render_text(&files, &verdicts, &summary, args.verbose, out)?,
+    match args.flags.format {
+        Format::Text => render_text(&files, &verdicts, &summary, args.flags.verbose, out)?,
         Format::Json => render_json(&files, &verdicts, &summary, &not_checked, out)?,
     }
+    // What follows goes to stderr; a terminal or a hook log shows it after
+    // the report only if the report has left the buffer.
+    out.flush()?;
     let over_budget = !not_checked.is_empty() || counted.degraded_by_budget > 0;
     if !not_checked.is_empty() {
         let command = match (&range, not_checked.len()) {
@@ -314,13 +320,54 @@ pub(super) fn check(
     } else {
         errors
     };
-    Ok(if blocking_errors > 0 {
-        ExitCode::from(2)
-    } else if violations > 0 || (over_budget && settings.on_budget_exceeded == BudgetPolicy::Fail) {
-        ExitCode::from(1)
+    let budget_fails = over_budget && settings.on_budget_exceeded == BudgetPolicy::Fail;
+    let code = if blocking_errors > 0 {
+        2
+    } else if violations > 0 || budget_fails {
+        1
     } else {
-        ExitCode::SUCCESS
-    })
+        0
+    };
+    if code != 0 && args.flags.format == Format::Text {
+        eprintln!(
+            "{}",
+            blocked_line(hook, blocking_errors, violations, budget_fails)
+        );
+    }
+    Ok(ExitCode::from(code))
+}
+
+/// The last line of a failing gate: that it failed, and how to go on.
+fn blocked_line(hook: bool, errors: usize, violations: usize, budget_fails: bool) -> String {
+    use crate::report::plural;
+    let what = if hook {
+        "commit blocked"
+    } else {
+        "check failed"
+    };
+    let bypass = if hook {
+        ", or commit with `git commit --no-verify`"
+    } else {
+        ""
+    };
+    if errors > 0 {
+        return format!(
+            "antipasta: {what}: {errors} {} could not be analysed (see above); fix {}{bypass}",
+            plural(errors, "file", "files"),
+            plural(errors, "it", "them"),
+        );
+    }
+    if violations == 0 && budget_fails {
+        return format!(
+            "antipasta: {what}: the time budget ran out (on_budget_exceeded = \"fail\"); run \
+             the command above{bypass}"
+        );
+    }
+    format!(
+        "antipasta: {what} by {violations} {}: simplify the code, or exempt a function with \
+         `# antipasta: ignore -- <reason>` on its `def` line{bypass}",
+        plural(violations, "violation", "violations"),
+    )
 }
 
 /// The kind a change is reported as, and the kind and policy it is judged
