@@ -17,7 +17,9 @@ use crate::report::Format;
     after_help = "Exit codes: 0 clean, 1 violations, 2 usage, configuration or internal error, \
                   or a file that could not be read, decoded or parsed; 130/143 when stopped by \
                   Ctrl-C/SIGTERM. The pre-commit check fails open on its own internal errors \
-                  (exit 0 with a warning) unless fail_open = false."
+                  (exit 0 with a warning) unless fail_open = false.\n\n\
+                  Exempt one function from every threshold with a comment on its `def` line \
+                  (or the line above): `# antipasta: ignore -- reason`."
 )]
 pub(crate) struct Cli {
     /// Use this configuration file instead of discovering one
@@ -27,6 +29,10 @@ pub(crate) struct Cli {
 
     #[command(flatten)]
     pub cache: CacheArgs,
+
+    /// `check`'s options, for a bare `antipasta -v` / `git antipasta -v`.
+    #[command(flatten)]
+    pub gate: GateFlags,
 
     /// With no command: `check` (so a bare `git antipasta` checks the staged changes).
     #[command(subcommand)]
@@ -52,6 +58,20 @@ pub(crate) enum Command {
     /// Inspect and maintain the analysis cache.
     #[command(subcommand)]
     Cache(CacheCommand),
+}
+
+impl Command {
+    /// The command's name as typed.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Command::Check(_) => "check",
+            Command::Diff(_) => "diff",
+            Command::Metrics(_) => "metrics",
+            Command::Hook(_) => "hook",
+            Command::Config(_) => "config",
+            Command::Cache(_) => "cache",
+        }
+    }
 }
 
 /// Where the analysis cache lives and how large it may grow.
@@ -149,6 +169,14 @@ pub(crate) struct GateArgs {
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
+    #[command(flatten)]
+    pub flags: GateFlags,
+}
+
+/// The gate's options other than paths (also accepted before the command,
+/// or with no command).
+#[derive(Debug, Default, PartialEq, Args)]
+pub(crate) struct GateFlags {
     /// Judge every function of the changed files, not only the changed ones.
     #[arg(long)]
     pub all: bool,
@@ -170,6 +198,22 @@ pub(crate) struct GateArgs {
     /// the files not checked are listed with the command that checks them.
     #[arg(long, value_name = "MS")]
     pub budget: Option<u64>,
+}
+
+impl GateFlags {
+    /// Adds the options given before the command (`antipasta -v check`) to
+    /// the command's own; the command's win where both set one.
+    pub(crate) fn merge_before(&mut self, before: GateFlags) {
+        self.all |= before.all;
+        self.verbose |= before.verbose;
+        self.budget = self.budget.or(before.budget);
+        if self.format == Format::Text {
+            self.format = before.format;
+        }
+        let mut thresholds = before.thresholds;
+        thresholds.append(&mut self.thresholds);
+        self.thresholds = thresholds;
+    }
 }
 
 #[derive(Debug, Default, Args)]

@@ -32,8 +32,22 @@ pub(crate) struct FileChange {
 
 /// Opens the repository that contains `dir`, honouring git's environment.
 pub(crate) fn open(dir: &Path) -> Result<gix::Repository> {
-    gix::discover_with_environment_overrides(dir)
-        .map_err(|e| anyhow!("not inside a git repository ({}): {e}", dir.display()))
+    use gix::discover::upwards::Error as Upwards;
+    gix::discover_with_environment_overrides(dir).map_err(|e| {
+        match e.downcast_any_ref::<Upwards>() {
+            Some(
+                Upwards::NoGitRepository { .. } | Upwards::NoGitRepositoryWithinCeiling { .. },
+            ) => {
+                anyhow!(
+                    "not inside a git repository: no `.git` in {} or any directory above it \
+                     (`antipasta metrics` checks plain directories)",
+                    dir.display()
+                )
+            }
+            // gix's own message names the directory and says why.
+            _ => anyhow!("cannot open the git repository: {e}"),
+        }
+    })
 }
 
 /// Directory that repository-relative paths are relative to.

@@ -52,7 +52,7 @@ pub fn cli_main() -> ExitCode {
         }
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(ClosedPipeIsFine(stdout.lock()));
     let result = isolate::catch(|| run::run(cli, &mut out))
         .unwrap_or_else(|panic| Err(anyhow::anyhow!(panic)));
     let flushed = out.flush();
@@ -62,10 +62,31 @@ pub fn cli_main() -> ExitCode {
             eprintln!("antipasta: error: {err:#}");
             ExitCode::from(2)
         }
-        (Ok(_), Err(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         (Ok(_), Err(err)) => {
             eprintln!("antipasta: error: writing output: {err}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Standard output that a reader may close early (`antipasta metrics | head`):
+/// once the pipe is closed, the rest of the report is dropped and the run
+/// ends with the exit code the report would have had, as Unix tools do.
+/// Other write errors (a full disk) are still errors.
+struct ClosedPipeIsFine<W>(W);
+
+impl<W: Write> Write for ClosedPipeIsFine<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
         }
     }
 }

@@ -18,7 +18,7 @@ mod gate;
 
 use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{CacheOptions, WorktreeCache};
-use crate::cli::{CheckArgs, Cli, Command, ConfigCommand, MetricsArgs};
+use crate::cli::{CheckArgs, Cli, Command, ConfigCommand, GateArgs, GateFlags, MetricsArgs};
 use crate::config::{self, BudgetPolicy, Settings};
 use crate::isolate::{analyze_bytes_from, is_internal, Internal};
 use crate::metrics::MetricOptions;
@@ -30,7 +30,32 @@ pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let config = cli.config.as_deref();
     let cache = CacheOptions::from_args(&cli.cache)?;
-    let command = cli.command.unwrap_or(Command::Check(CheckArgs::default()));
+    let command = match cli.command {
+        None => Command::Check(CheckArgs {
+            gate: GateArgs {
+                paths: Vec::new(),
+                flags: cli.gate,
+            },
+        }),
+        Some(Command::Check(mut args)) => {
+            args.gate.flags.merge_before(cli.gate);
+            Command::Check(args)
+        }
+        Some(Command::Diff(mut args)) => {
+            args.gate.flags.merge_before(cli.gate);
+            Command::Diff(args)
+        }
+        Some(other) => {
+            if cli.gate != GateFlags::default() {
+                bail!(
+                    "options given before `{0}` belong to `check` (a bare `antipasta -v` \
+                     means `antipasta check -v`); put them after `{0}`",
+                    other.name()
+                );
+            }
+            other
+        }
+    };
     if matches!(
         command,
         Command::Check(_) | Command::Diff(_) | Command::Metrics(_)
@@ -126,8 +151,8 @@ fn metrics(
         let files = collect_files(cwd, &root, &inputs, &settings);
         // A panic while opening is a cache failure: run without it.
         let cache = opening.join().ok().flatten();
-        files.map(|files| (files, cache))
-    })?;
+        (files, cache)
+    });
     let cache = cache.filter(|_| !files.is_empty());
     let budget = Budget::from_start(args.budget.unwrap_or(0));
     let order = match budget.ms {
@@ -216,6 +241,20 @@ struct InputFile {
     display: String,
     path: PathBuf,
     rel: PathBuf,
+    /// Why a path given on the command line cannot be analysed (it does
+    /// not exist, say): reported as that path's error entry.
+    unusable: Option<String>,
+}
+
+impl InputFile {
+    fn unusable(input: &Path, why: String) -> InputFile {
+        InputFile {
+            display: slash_path(input),
+            path: input.to_path_buf(),
+            rel: input.to_path_buf(),
+            unusable: Some(why),
+        }
+    }
 }
 
 fn collect_files(
@@ -223,35 +262,46 @@ fn collect_files(
     root: &Path,
     inputs: &[PathBuf],
     settings: &Settings,
-) -> Result<Vec<InputFile>> {
+) -> Vec<InputFile> {
     let mut files = Vec::new();
     for input in inputs {
         let abs = cwd.join(input);
-        let meta = std::fs::metadata(&abs)
-            .with_context(|| format!("cannot read `{}`", input.display()))?;
+        let meta = match std::fs::metadata(&abs) {
+            Ok(meta) => meta,
+            Err(e) => {
+                files.push(InputFile::unusable(input, format!("cannot read: {e}")));
+                continue;
+            }
+        };
         if meta.is_file() {
             push_file(&mut files, input, &abs, root, settings, true);
             continue;
         }
         if !meta.is_dir() {
-            bail!("`{}` is neither a file nor a directory", input.display());
+            files.push(InputFile::unusable(
+                input,
+                "neither a file nor a directory".to_string(),
+            ));
+            continue;
         }
-        for path in walk_python_files(&abs, settings)
-            .with_context(|| format!("walking `{}`", input.display()))?
-        {
+        let (found, failure) = walk_python_files(&abs, settings);
+        for path in found {
             let shown = input.join(path.strip_prefix(&abs).unwrap_or(&path));
             push_file(&mut files, &shown, &path, root, settings, false);
+        }
+        if let Some(e) = failure {
+            files.push(InputFile::unusable(input, format!("walking: {e}")));
         }
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
     files.dedup_by(|a, b| a.display == b.display);
-    Ok(files)
+    files
 }
 
 /// The Python files below `dir`, honouring the ignore files, in no
 /// particular order (the caller sorts). The walk runs on two threads: it is
 /// a third of a warm run, mostly directory reads and ignore matching.
-fn walk_python_files(dir: &Path, settings: &Settings) -> Result<Vec<PathBuf>, ignore::Error> {
+fn walk_python_files(dir: &Path, settings: &Settings) -> (Vec<PathBuf>, Option<ignore::Error>) {
     let found = std::sync::Mutex::new(Vec::new());
     let failure = std::sync::Mutex::new(None);
     ignore::WalkBuilder::new(dir)
@@ -265,11 +315,13 @@ fn walk_python_files(dir: &Path, settings: &Settings) -> Result<Vec<PathBuf>, ig
             Box::new(|entry| {
                 let entry = match entry {
                     Ok(entry) => entry,
+                    // One unreadable directory is reported; the rest of
+                    // the tree is still analysed.
                     Err(e) => {
                         if let Ok(mut slot) = failure.lock() {
                             slot.get_or_insert(e);
                         }
-                        return ignore::WalkState::Quit;
+                        return ignore::WalkState::Continue;
                     }
                 };
                 if entry.file_type().is_some_and(|t| t.is_file())
@@ -282,10 +334,10 @@ fn walk_python_files(dir: &Path, settings: &Settings) -> Result<Vec<PathBuf>, ig
                 ignore::WalkState::Continue
             })
         });
-    if let Some(e) = failure.into_inner().ok().flatten() {
-        return Err(e);
-    }
-    Ok(found.into_inner().unwrap_or_default())
+    (
+        found.into_inner().unwrap_or_default(),
+        failure.into_inner().ok().flatten(),
+    )
 }
 
 fn push_file(
@@ -307,6 +359,7 @@ fn push_file(
         display: slash_path(shown),
         path: abs.to_path_buf(),
         rel,
+        unusable: None,
     });
 }
 
@@ -349,9 +402,12 @@ fn analyze_file(
         analyze_bytes_from(bytes, limit, options, budget.level_now(bytes.len() as u64))
     };
     let read = || read_limited(&file.path, limit);
-    let outcome = match cache {
-        Some(cache) => cache.outcome(&file.path, |size| too_large(size, limit), read, measure),
-        None => read().and_then(|bytes| measure(&bytes)),
+    let outcome = match (&file.unusable, cache) {
+        (Some(why), _) => Err(Problem::error(why)),
+        (None, Some(cache)) => {
+            cache.outcome(&file.path, |size| too_large(size, limit), read, measure)
+        }
+        (None, None) => read().and_then(|bytes| measure(&bytes)),
     };
     let violations = match &outcome {
         Ok(analysis) => check_thresholds(&settings.rules_for(&file.rel), analysis),
