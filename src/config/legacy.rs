@@ -237,18 +237,43 @@ pub(super) fn parse_yaml(text: &str, path: &Path) -> Result<(Settings, Vec<Strin
     // The Python antipasta judges Halstead metrics per file (its per-function
     // values are informational); keep its verdicts.
     for rule in &mut settings.rules {
-        if matches!(
-            rule.metric,
-            MetricKind::HalsteadVolume
-                | MetricKind::HalsteadDifficulty
-                | MetricKind::HalsteadEffort
-                | MetricKind::HalsteadTime
-                | MetricKind::HalsteadBugs
-        ) {
+        if is_halstead(rule.metric) {
             rule.scope = super::Scope::File;
         }
     }
     Ok((settings, warnings))
+}
+
+/// How a legacy file's rules differ in meaning from the same limits written
+/// in `.antipasta.toml`, for `config validate` (and the migration notes).
+pub(super) fn scope_notes(settings: &Settings) -> Vec<String> {
+    let per_file: Vec<&str> = settings
+        .rules
+        .iter()
+        .filter(|r| r.enabled && r.scope == super::Scope::File && is_halstead(r.metric))
+        .map(|r| r.metric.name())
+        .collect();
+    if per_file.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "{} {} judged per file, not per function, as the Python antipasta judges \
+         Halstead metrics; `config migrate` keeps that (scope = \"file\"); write \
+         scope = \"function\" in the migrated rules to judge each function",
+        per_file.join(", "),
+        if per_file.len() == 1 { "is" } else { "are" }
+    )]
+}
+
+fn is_halstead(metric: MetricKind) -> bool {
+    matches!(
+        metric,
+        MetricKind::HalsteadVolume
+            | MetricKind::HalsteadDifficulty
+            | MetricKind::HalsteadEffort
+            | MetricKind::HalsteadTime
+            | MetricKind::HalsteadBugs
+    )
 }
 
 /// The rules of a `languages: python` metrics list: exactly the listed

@@ -117,7 +117,20 @@ pub(crate) fn load(start_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<
                 file.path.display()
             ),
         },
-        ConfigFormat::LegacyYaml => legacy::parse_yaml(&text, &file.path)?,
+        ConfigFormat::LegacyYaml => {
+            let (settings, mut warnings) = legacy::parse_yaml(&text, &file.path)?;
+            if !warnings.is_empty() {
+                warnings.push(format!(
+                    "`antipasta config migrate` turns {} into .antipasta.toml with the same \
+                     meaning, and these warnings go away",
+                    file.path.file_name().map_or_else(
+                        || file.path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned()
+                    )
+                ));
+            }
+            (settings, warnings)
+        }
     };
     let dir = file.path.parent().unwrap_or(Path::new("."));
     // An explicit bare file name has an empty parent: the current directory.
@@ -198,6 +211,15 @@ pub(crate) fn validate(start_dir: &Path, explicit: Option<&Path>) -> anyhow::Res
     ));
     for w in &loaded.warnings {
         out.push_str(&format!("warning: {w}\n"));
+    }
+    if loaded
+        .file
+        .as_ref()
+        .is_some_and(|f| f.format == ConfigFormat::LegacyYaml)
+    {
+        for note in legacy::scope_notes(s) {
+            out.push_str(&format!("note: {note}\n"));
+        }
     }
     out.push_str("configuration is valid\n");
     Ok(out)
@@ -438,7 +460,13 @@ mod tests {
                 "config: {} (legacy Python-antipasta YAML)\nproject root: {}\n\
                  rules: 6 enabled, 0 disabled; overrides: 0; ignore patterns: 0\n\
                  warning: `profile` is a Python-antipasta feature this tool does not have; \
-                 ignored\nconfiguration is valid\n",
+                 ignored\nwarning: `antipasta config migrate` turns .antipasta.yaml into \
+                 .antipasta.toml with the same meaning, and these warnings go away\n\
+                 note: halstead_volume, halstead_difficulty, halstead_effort are judged per \
+                 file, not per function, as the Python antipasta judges Halstead metrics; \
+                 `config migrate` keeps that (scope = \"file\"); write scope = \"function\" \
+                 in the migrated rules to judge each function\n\
+                 configuration is valid\n",
                 root.join(".antipasta.yaml").display(),
                 root.display()
             )
