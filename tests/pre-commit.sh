@@ -71,6 +71,18 @@ git rm -q --cached new.py && rm new.py
 # antipasta-full: every function of the passed files.
 expect 1 "antipasta-full flags the legacy function" -- pre-commit run antipasta-full --files legacy.py
 expect 0 "antipasta-full passes simple files" -- pre-commit run antipasta-full --files app.py
+# One process for many files (require_serial): one report, one summary line,
+# where pre-commit would otherwise split the list across the machine's cores.
+many=()
+for i in 1 2 3 4 5 6 7 8; do printf '%s' "$complex" > "many$i.py"; many+=("many$i.py"); done
+expect 1 "antipasta-full flags many files at once" -- pre-commit run antipasta-full --files "${many[@]}"
+summaries=$(grep -cE '^[0-9]+ files?, [0-9]+ functions?, [0-9]+ violations?' out.txt || true)
+if [ "$summaries" -ne 1 ]; then
+    echo "FAIL: antipasta-full printed $summaries summary lines for one run, wanted 1"; cat out.txt; failures=$((failures + 1))
+else
+    echo "ok: antipasta-full prints one summary for one run"; passes=$((passes + 1))
+fi
+rm -f "${many[@]}"
 
 # PRE_COMMIT_FROM_REF/TO_REF: the range between two commits.
 git commit -q -m helper --no-verify
