@@ -107,6 +107,25 @@ impl Repo {
     }
 }
 
+/// Runs a real `git commit` (with whatever hook is installed), with the
+/// built binaries first on PATH.
+pub fn commit(repo: &Repo, args: &[&str]) -> Output {
+    let path = format!(
+        "{}:{}",
+        bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new("git")
+        .args(["commit", "-q"])
+        .args(args)
+        .current_dir(repo.path())
+        .env("PATH", path)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .unwrap()
+}
+
 pub fn git_in(dir: &Path, args: &[&str]) -> Output {
     Command::new("git")
         .args(args)

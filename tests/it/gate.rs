@@ -297,24 +297,6 @@ fn diff_range_uses_merge_base() {
     assert!(stderr(&bad).contains("nosuchbranch"), "{}", stderr(&bad));
 }
 
-/// Runs a real `git commit` with the installed hook.
-fn commit(repo: &Repo, args: &[&str]) -> std::process::Output {
-    let path = format!(
-        "{}:{}",
-        bin_dir().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    Command::new("git")
-        .args(["commit", "-q"])
-        .args(args)
-        .current_dir(repo.path())
-        .env("PATH", path)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn installed_hook_blocks_complex_commits() {
     let repo = repo_with_simple();

@@ -3,6 +3,7 @@
 
 mod cache;
 mod common;
+mod first_day;
 mod gate;
 mod metrics;
 mod robust;

@@ -62,18 +62,6 @@ fn syntax_error_is_reported_and_run_continues() {
 }
 
 #[test]
-fn missing_path_is_a_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = antipasta(dir.path(), &["metrics", "nope.py"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("cannot read `nope.py`"),
-        "{}",
-        stderr(&out)
-    );
-}
-
-#[test]
 fn unknown_flag_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = antipasta(dir.path(), &["metrics", "--frobnicate"]);
