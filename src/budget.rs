@@ -39,6 +39,8 @@ pub(crate) fn start() -> Instant {
 pub(crate) struct Budget {
     pub ms: u64,
     deadline: Option<Instant>,
+    /// A sleep before each file (`ANTIPASTA_TEST_FILE_DELAY_MS`, for tests).
+    file_delay: Option<Duration>,
 }
 
 impl Budget {
@@ -47,7 +49,15 @@ impl Budget {
         Budget {
             ms,
             deadline: (ms > 0).then(|| start() + Duration::from_millis(ms)),
+            file_delay: None,
         }
+    }
+
+    /// This budget with a sleep before each file: the tests of the budget
+    /// and of signals use a synthetic slow workload, independent of the
+    /// machine's speed.
+    pub(crate) fn with_file_delay(self, file_delay: Option<Duration>) -> Budget {
+        Budget { file_delay, ..self }
     }
 
     fn expired(&self) -> bool {
@@ -140,7 +150,7 @@ where
 {
     let next = AtomicUsize::new(0);
     let workers = worker_count(items.len());
-    let slow = test_delay();
+    let slow = budget.file_delay;
     let worker = || {
         let mut done = Vec::new();
         loop {
@@ -226,16 +236,6 @@ pub(crate) fn apply_memory_cap(max_memory_mb: u64) -> Option<String> {
         .map(|e| format!("cannot cap memory at {max_memory_mb} MiB: {e}"))
 }
 
-/// A delay before each file, for the tests of the budget and of signals
-/// (a synthetic slow workload makes them independent of machine speed).
-fn test_delay() -> Option<Duration> {
-    let ms: u64 = std::env::var("ANTIPASTA_TEST_FILE_DELAY_MS")
-        .ok()?
-        .parse()
-        .ok()?;
-    Some(Duration::from_millis(ms))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +300,7 @@ mod tests {
         let budget = Budget {
             ms: 1,
             deadline: Some(start()),
+            file_delay: None,
         };
         let out = map_in_order(&items, &[0, 1, 2], budget, |x| *x).unwrap();
         assert!(out.iter().all(Option::is_none));

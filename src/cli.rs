@@ -6,7 +6,19 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::parse_size;
 use crate::report::Format;
+
+/// `--format`'s values are the report's formats.
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -90,28 +102,6 @@ pub(crate) struct CacheArgs {
     /// `ANTIPASTA_CACHE_SIZE`). Least recently used entries are evicted.
     #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
     pub cache_size: Option<u64>,
-}
-
-/// `1234`, `64k`, `256MB`, `1G` (powers of 1024) → bytes.
-pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
-    let t = text.trim().to_ascii_lowercase();
-    let t = t.strip_suffix('b').unwrap_or(&t);
-    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((i, _)) => t.split_at(i),
-        None => (t, ""),
-    };
-    let scale: u64 = match unit.trim() {
-        "" => 1,
-        "k" | "ki" => 1 << 10,
-        "m" | "mi" => 1 << 20,
-        "g" | "gi" => 1 << 30,
-        _ => return Err(format!("invalid size `{text}`: use e.g. 256MB or 1G")),
-    };
-    digits
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(scale))
-        .ok_or_else(|| format!("invalid size `{text}`: use e.g. 256MB or 1G"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -265,20 +255,4 @@ pub(crate) enum ConfigCommand {
         /// The YAML file to convert (default: .antipasta.yaml in the current directory).
         path: Option<PathBuf>,
     },
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn cache_sizes() {
-        assert_eq!(parse_size("1234"), Ok(1234));
-        assert_eq!(parse_size("64k"), Ok(64 << 10));
-        assert_eq!(parse_size("256MB"), Ok(256 << 20));
-        assert_eq!(parse_size("1G"), Ok(1 << 30));
-        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
-        assert!(parse_size("12 parsecs").is_err());
-        assert!(parse_size("").is_err());
-    }
 }

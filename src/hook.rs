@@ -14,19 +14,28 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::HookCommand;
 use crate::git;
+
+/// What to do with the hook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HookAction {
+    /// Write it; `chain` keeps an existing foreign hook and runs it first,
+    /// `force` replaces it.
+    Install { chain: bool, force: bool },
+    /// Remove it, restoring a chained hook.
+    Uninstall,
+}
 
 const TEMPLATE: &str = include_str!("../hooks/pre-commit");
 const MARKER: &str = "# antipasta pre-commit hook";
 const CHAINED: &str = "pre-commit.antipasta-chained";
 
-pub(crate) fn run(cwd: &Path, cmd: HookCommand, out: &mut dyn Write) -> Result<ExitCode> {
+pub(crate) fn run(cwd: &Path, action: HookAction, out: &mut dyn Write) -> Result<ExitCode> {
     let repo = git::open(cwd)?;
     let dir = hooks_dir(&repo)?;
     let hook = dir.join("pre-commit");
-    match cmd {
-        HookCommand::Install { chain, force } => {
+    match action {
+        HookAction::Install { chain, force } => {
             let existing = std::fs::read_to_string(&hook).ok();
             let ours = existing.as_deref().is_some_and(|t| t.contains(MARKER));
             if existing.is_some() && !ours {
@@ -58,7 +67,7 @@ pub(crate) fn run(cwd: &Path, cmd: HookCommand, out: &mut dyn Write) -> Result<E
             make_executable(&hook)?;
             writeln!(out, "installed {}", hook.display())?;
         }
-        HookCommand::Uninstall => {
+        HookAction::Uninstall => {
             let existing = std::fs::read_to_string(&hook).ok();
             match existing {
                 Some(text) if text.contains(MARKER) => {

@@ -6,16 +6,15 @@
 //! inside [`catch`]: a panic — a bug in antipasta or a library — becomes that
 //! file's internal error instead of aborting the process.
 //!
-//! The panic hook installed by [`install_panic_hook`] keeps panics caught
-//! here quiet (the report names them) and makes any other panic say that it
-//! is antipasta's bug. No I/O here besides that stderr message.
+//! The entry's panic hook asks [`catching`] to keep panics caught here
+//! quiet (the report names them). No I/O here.
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 
 use crate::guard::{check_bytes, TooDeep};
 use crate::metrics::{analyze_at, Cause, Degraded, FileAnalysis, Level, MetricOptions};
-use crate::report::Problem;
+use crate::outcome::Problem;
 use crate::source::decode;
 
 thread_local! {
@@ -45,18 +44,10 @@ pub(crate) fn is_internal(err: &anyhow::Error) -> bool {
     err.downcast_ref::<Internal>().is_some()
 }
 
-/// Installs the process-wide panic hook (once, at start).
-pub(crate) fn install_panic_hook() {
-    let default = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        if CATCHING.with(Cell::get) {
-            return;
-        }
-        if std::env::var_os("RUST_BACKTRACE").is_some() {
-            default(info);
-        }
-        eprintln!("antipasta: internal error (a bug in antipasta, please report it): {info}");
-    }));
+/// True while this thread runs inside [`catch`]: the entry's panic hook
+/// stays quiet then (the report names the panic).
+pub(crate) fn catching() -> bool {
+    CATCHING.with(Cell::get)
 }
 
 /// Runs `f`, turning a panic into `Err` with the panic's message.
@@ -229,7 +220,7 @@ mod tests {
     #[test]
     fn a_panic_at_minimal_is_an_internal_error() {
         let p = failing_down_to(Level::Minimal, b"x = 1\n", None).unwrap_err();
-        assert_eq!(p.kind, crate::report::ProblemKind::Internal);
+        assert_eq!(p.kind, crate::outcome::ProblemKind::Internal);
     }
 
     #[test]
@@ -278,6 +269,6 @@ mod tests {
     #[test]
     fn binary_is_skipped() {
         let p = analyze_bytes(b"x = 1\0", 0, MetricOptions::default()).unwrap_err();
-        assert_eq!(p.kind, crate::report::ProblemKind::Skipped);
+        assert_eq!(p.kind, crate::outcome::ProblemKind::Skipped);
     }
 }

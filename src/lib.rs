@@ -20,6 +20,7 @@ pub(crate) mod guard;
 pub(crate) mod hook;
 pub(crate) mod isolate;
 pub mod metrics;
+pub(crate) mod outcome;
 pub(crate) mod parse;
 pub(crate) mod report;
 pub(crate) mod run;
@@ -37,7 +38,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// internal error, never an abort.
 pub fn cli_main() -> ExitCode {
     budget::start();
-    isolate::install_panic_hook();
+    install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -67,6 +68,22 @@ pub fn cli_main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Installs the process-wide panic hook: quiet for panics that
+/// [`isolate::catch`] turns into a file's internal error (the report names
+/// them), and saying that any other panic is antipasta's bug.
+fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if isolate::catching() {
+            return;
+        }
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
+            default(info);
+        }
+        eprintln!("antipasta: internal error (a bug in antipasta, please report it): {info}");
+    }));
 }
 
 /// Standard output that a reader may close early (`antipasta metrics | head`):
@@ -119,7 +136,7 @@ pub fn fuzz_pipeline(bytes: &[u8]) -> usize {
     // `analyze_bytes` turns panics into internal errors or a lower analysis
     // level; for the fuzzer they are the findings, so they panic again here.
     let analyse = |b: &[u8]| match isolate::analyze_bytes(b, limit, options) {
-        Err(p) if p.kind == report::ProblemKind::Internal => panic!("{p}"),
+        Err(p) if p.kind == outcome::ProblemKind::Internal => panic!("{p}"),
         Ok(a)
             if a.degraded
                 .as_ref()

@@ -11,16 +11,29 @@ use serde_json::{json, Map, Value};
 
 use crate::metrics::halstead::Halstead;
 use crate::metrics::{Cause, FileAnalysis, FunctionMetrics, Level, MetricKind};
+use crate::outcome::{Problem, ProblemKind};
 use crate::thresholds::Violation;
 
 pub(crate) const JSON_VERSION: u32 = 1;
 
 /// Output format of a report.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Format {
     #[default]
     Text,
     Json,
+}
+
+impl Format {
+    pub(crate) const ALL: [Format; 2] = [Format::Text, Format::Json];
+
+    /// The name `--format` takes.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+        }
+    }
 }
 
 /// What a run found for one file.
@@ -31,54 +44,6 @@ pub(crate) struct FileResult {
     /// file was not analysed.
     pub outcome: Result<FileAnalysis, Problem>,
     pub violations: Vec<Violation>,
-}
-
-/// Why a file has no analysis.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Problem {
-    pub kind: ProblemKind,
-    pub message: String,
-}
-
-/// A closed set: each kind has its own effect on the exit code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) enum ProblemKind {
-    /// The file cannot be read, decoded or walked: an error (exit 2).
-    Error,
-    /// Deliberately not analysed (too large, binary): reported, not an error.
-    Skipped,
-    /// antipasta failed on this file (a bug): an error, except that the
-    /// pre-commit hook fails open on it by default.
-    Internal,
-}
-
-impl Problem {
-    pub(crate) fn error(message: impl std::fmt::Display) -> Problem {
-        Problem {
-            kind: ProblemKind::Error,
-            message: message.to_string(),
-        }
-    }
-
-    pub(crate) fn skipped(message: impl std::fmt::Display) -> Problem {
-        Problem {
-            kind: ProblemKind::Skipped,
-            message: message.to_string(),
-        }
-    }
-
-    pub(crate) fn internal(message: impl std::fmt::Display) -> Problem {
-        Problem {
-            kind: ProblemKind::Internal,
-            message: message.to_string(),
-        }
-    }
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
 }
 
 /// Totals over a run.
@@ -245,6 +210,24 @@ pub(crate) fn summary_line(
         line.push_str(&format!(", {skipped} skipped"));
     }
     line
+}
+
+/// Warnings on stderr, one `antipasta: warning: ...` line each (never
+/// mixed into the report on stdout).
+pub(crate) fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("antipasta: warning: {w}");
+    }
+}
+
+/// A line of its own on stderr: `antipasta: {line}`.
+pub(crate) fn say(line: &str) {
+    eprintln!("antipasta: {line}");
+}
+
+/// [`render_not_checked`] on stderr.
+pub(crate) fn warn_not_checked(paths: &[String], budget_ms: u64, command: &str) {
+    let _ = render_not_checked(paths, budget_ms, command, &mut io::stderr());
 }
 
 /// Names the files the time budget left unchecked and the command that

@@ -15,75 +15,28 @@
 
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
-use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
 use super::{
-    decode_record, engine_prefix, location, open_for_admin, read_runs, runs_path, store_path,
-    CacheOptions,
+    decode_record, engine_prefix, open_for_admin, read_runs, runs_path, store_path, Notices,
 };
-use crate::cli::CacheCommand;
 
 const EXPORT_MAGIC: &[u8; 16] = b"antipasta-cache\n";
 const EXPORT_VERSION: u32 = 1;
-
-/// Runs `antipasta cache ...` on the cache of the current directory.
-pub(crate) fn run(
-    cwd: &Path,
-    options: &CacheOptions,
-    cmd: CacheCommand,
-    out: &mut dyn Write,
-) -> Result<ExitCode> {
-    let repo = crate::git::open(cwd).ok();
-    let Some(dir) = location(
-        &CacheOptions {
-            disabled: false,
-            ..options.clone()
-        },
-        repo.as_ref(),
-    ) else {
-        bail!("no cache directory: set --cache-dir or ANTIPASTA_CACHE_DIR");
-    };
-    let mut code = ExitCode::SUCCESS;
-    let lines = match cmd {
-        CacheCommand::Stats => stats(&dir)?,
-        CacheCommand::Clear => clear(&dir)?,
-        CacheCommand::Gc => {
-            // The configured limit, when the project's configuration loads.
-            let options = match crate::config::load(cwd, None) {
-                Ok(loaded) => options.with_config(&loaded.settings),
-                Err(_) => options.clone(),
-            };
-            gc(&dir, options.limit())?
-        }
-        CacheCommand::Verify => {
-            let (lines, bad) = verify(&dir)?;
-            if bad > 0 {
-                code = ExitCode::from(1);
-            }
-            lines
-        }
-        CacheCommand::Export { file } => export(&dir, &cwd.join(file))?,
-        CacheCommand::Import { file } => import(&dir, &cwd.join(file))?,
-    };
-    for line in lines {
-        writeln!(out, "{line}")?;
-    }
-    Ok(code)
-}
 
 /// Lines to print.
 pub(crate) type AdminReport = Vec<String>;
 
 /// Entries, bytes on disk and the hit rate of the recent runs.
 pub(crate) fn stats(dir: &Path) -> Result<AdminReport> {
+    // Reading only: no limit to enforce.
     let mut lines = vec![format!("cache: {}", dir.display())];
     if !store_path(dir).exists() {
         lines.push("empty (no store yet)".to_owned());
         return Ok(lines);
     }
-    let cache = open_for_admin(dir)?;
+    let cache = open_for_admin(dir, u64::MAX)?;
     let entries = cache.values.len()?;
     let bytes = cache.size();
     lines.push(format!("entries: {entries}"));
@@ -115,7 +68,7 @@ pub(crate) fn clear(dir: &Path) -> Result<AdminReport> {
     if !store_path(dir).exists() {
         return Ok(vec![format!("cache {} is already empty", dir.display())]);
     }
-    let cache = open_for_admin(dir)?;
+    let cache = open_for_admin(dir, u64::MAX)?;
     let entries = cache.values.len()?;
     cache.values.clear()?;
     cache.access.clear()?;
@@ -134,7 +87,7 @@ pub(crate) fn gc(dir: &Path, limit: u64) -> Result<AdminReport> {
     if !store_path(dir).exists() {
         return Ok(vec![format!("cache {} is empty", dir.display())]);
     }
-    let cache = open_for_admin(dir)?;
+    let cache = open_for_admin(dir, limit)?;
     let before = cache.size();
     let engine = engine_prefix();
     let mut stale = Vec::new();
@@ -159,11 +112,15 @@ pub(crate) fn gc(dir: &Path, limit: u64) -> Result<AdminReport> {
 }
 
 /// Reads every record; reports and removes the bad ones.
-pub(crate) fn verify(dir: &Path) -> Result<(AdminReport, usize)> {
+pub(crate) fn verify(
+    dir: &Path,
+    limit: u64,
+    notices: &mut Notices,
+) -> Result<(AdminReport, usize)> {
     if !store_path(dir).exists() {
         return Ok((vec![format!("cache {} is empty", dir.display())], 0));
     }
-    let cache = open_for_admin(dir)?;
+    let cache = open_for_admin(dir, limit)?;
     let mut good = 0usize;
     let mut bad = Vec::new();
     let mut lines = Vec::new();
@@ -188,7 +145,7 @@ pub(crate) fn verify(dir: &Path) -> Result<(AdminReport, usize)> {
         let bad: Vec<Vec<u8>> = bad.iter().map(|k| k.to_vec()).collect();
         cache.remove(&bad)?;
     }
-    cache.finish();
+    notices.extend(cache.finish());
     if broken {
         lines.push("the store was moved aside; the next run starts a new one".to_owned());
         return Ok((lines, bad.len() + 1));
@@ -203,7 +160,7 @@ pub(crate) fn verify(dir: &Path) -> Result<(AdminReport, usize)> {
 
 /// Writes every record of the current engine version to `file`.
 pub(crate) fn export(dir: &Path, file: &Path) -> Result<AdminReport> {
-    let cache = open_for_admin(dir)?;
+    let cache = open_for_admin(dir, u64::MAX)?;
     let engine = engine_prefix();
     let out =
         std::fs::File::create(file).with_context(|| format!("creating {}", file.display()))?;
@@ -257,17 +214,22 @@ impl<W: Write> Write for HashingWriter<W> {
 }
 
 /// Checks `file` completely, then inserts its records.
-pub(crate) fn import(dir: &Path, file: &Path) -> Result<AdminReport> {
+pub(crate) fn import(
+    dir: &Path,
+    file: &Path,
+    limit: u64,
+    notices: &mut Notices,
+) -> Result<AdminReport> {
     let mut bytes = Vec::new();
     std::fs::File::open(file)
         .and_then(|mut f| f.read_to_end(&mut bytes))
         .with_context(|| format!("reading {}", file.display()))?;
     let records = parse_export(&bytes).with_context(|| format!("importing {}", file.display()))?;
-    let cache = open_for_admin(dir)?;
+    let cache = open_for_admin(dir, limit)?;
     for (key, value) in &records {
         cache.stage_record(key.to_vec(), value.to_vec());
     }
-    cache.finish();
+    notices.extend(cache.finish());
     Ok(vec![format!(
         "imported {} entries into {}",
         records.len(),
@@ -344,12 +306,16 @@ mod tests {
     use super::*;
     use crate::cache::{Cache, CacheOptions, ContentId};
 
+    fn options() -> CacheOptions {
+        CacheOptions::default()
+    }
+
     fn filled(dir: &Path) {
-        let cache = Cache::open(dir, 7, &CacheOptions::default()).unwrap();
+        let cache = Cache::open(dir, 7, &options(), &mut Vec::new()).unwrap();
         for i in 0..5u8 {
             cache.put(
                 &ContentId::of_bytes(&[i]),
-                &Err(crate::report::Problem::error(format!("error {i}"))),
+                &Err(crate::outcome::Problem::error(format!("error {i}"))),
             );
         }
         cache.finish();
@@ -362,11 +328,11 @@ mod tests {
         filled(a.path());
         let file = a.path().join("export.bin");
         export(a.path(), &file).unwrap();
-        import(b.path(), &file).unwrap();
-        let cache = Cache::open(b.path(), 7, &CacheOptions::default()).unwrap();
+        import(b.path(), &file, u64::MAX, &mut Vec::new()).unwrap();
+        let cache = Cache::open(b.path(), 7, &options(), &mut Vec::new()).unwrap();
         assert_eq!(
             cache.get(&ContentId::of_bytes(&[3])),
-            Some(Err(crate::report::Problem::error("error 3")))
+            Some(Err(crate::outcome::Problem::error("error 3")))
         );
     }
 
@@ -389,7 +355,7 @@ mod tests {
     fn verify_counts_good_records() {
         let a = tempfile::tempdir().unwrap();
         filled(a.path());
-        let (lines, bad) = verify(a.path()).unwrap();
+        let (lines, bad) = verify(a.path(), u64::MAX, &mut Vec::new()).unwrap();
         assert_eq!(bad, 0);
         assert!(
             lines.last().unwrap().starts_with("5 good records"),

@@ -5,7 +5,7 @@
 //! fingerprint (never the thresholds: changing a limit invalidates nothing) +
 //! a [`ContentId`] (a git blob id, or an xxh3-128 of bytes). Value = one
 //! record: a record version byte, an xxh3-64 checksum over key and payload,
-//! and the file's outcome (its whole [`FileAnalysis`], or its per-file error
+//! and the file's outcome (its whole [`FileAnalysis`](crate::metrics::FileAnalysis), or its per-file error
 //! message) encoded with postcard. A record that fails any check is a miss
 //! and a warning, never an error, and is removed.
 //!
@@ -37,8 +37,9 @@
 //! warm runs write almost nothing); when the store grows past its limit
 //! (default 256 MB) the least recently used entries are evicted down to 80 %.
 //!
-//! The cache's notices go straight to stderr: they must never mix into a
-//! report on stdout, and a cache problem never changes a run's result.
+//! The cache's notices are values ([`Notices`]) that the caller prints on
+//! stderr: they must never mix into a report on stdout, and a cache problem
+//! never changes a run's result.
 
 pub(crate) mod admin;
 pub(crate) mod content;
@@ -54,20 +55,18 @@ use anyhow::{Context, Result};
 use fjall::{Database, Keyspace, KeyspaceCreateOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::FileAnalysis;
-use crate::report::{Problem, ProblemKind};
+pub(crate) use crate::outcome::Outcome;
+use crate::outcome::{Problem, ProblemKind};
 pub(crate) use content::{ContentId, WorktreeIndex};
 
 /// Bump when the encoding of values or keys changes without a crate release
-/// (new fields in [`FileAnalysis`], a new metric): old entries then miss.
+/// (new fields in [`FileAnalysis`](crate::metrics::FileAnalysis), a new metric): old entries then miss.
 const FORMAT: u32 = 4;
 /// Bump when the store's layout (keyspaces, meta records) changes: a fresh
 /// store is started and the old one deleted.
 const SCHEMA: u32 = 2;
 /// The first byte of every value record.
 const RECORD_VERSION: u8 = 1;
-/// Default size limit of the store on disk.
-pub(crate) const DEFAULT_LIMIT_BYTES: u64 = 256 * 1024 * 1024;
 /// How long to wait for a store held by another process.
 const LOCK_WAIT: Duration = Duration::from_millis(200);
 /// Access stamps are refreshed when older than this (minutes).
@@ -77,59 +76,54 @@ const PENDING_FLUSH_BYTES: usize = 32 * 1024 * 1024;
 /// How many runs `cache stats` remembers.
 const RUNS_KEPT: usize = 20;
 
-/// What a cached file analysis holds: the analysis, or why the content
-/// cannot be analysed (undecodable, syntax error).
-/// What a file's content gives: its analysis or the problem with it. Only
-/// content-determined problems are stored (see [`Cache::put`]).
-pub(crate) type Outcome = Result<FileAnalysis, Problem>;
-
-/// Cache settings from the command line and the environment.
+/// Where the cache is and how a run may use it: plain values that `run`
+/// takes from the command line and the environment, then completes with
+/// the configuration ([`CacheOptions::with_configured_size`]).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CacheOptions {
     pub disabled: bool,
+    /// `--cache-dir`, else `ANTIPASTA_CACHE_DIR`.
     pub dir: Option<PathBuf>,
-    /// `None`: [`DEFAULT_LIMIT_BYTES`].
+    /// The user's cache directory, for runs outside any repository.
+    pub user_dir: Option<PathBuf>,
+    /// Size limit on disk: `--cache-size` or `ANTIPASTA_CACHE_SIZE`, else
+    /// the configured one; `None` (not configured yet): no limit.
     pub limit_bytes: Option<u64>,
     /// New results are only written when computing them took at least
     /// this long in total (`None`: always written). See [`Cache::finish`].
     pub write_min: Option<Duration>,
+    /// `ANTIPASTA_CACHE_WRITE_MIN_MS`, which overrides a mode's `write_min`.
+    pub write_min_override: Option<Duration>,
 }
-
-/// The pre-commit check's `write_min`: writing costs two table ingestions,
-/// about 4-5 ms, more than re-analysing a few small files next time.
-pub(crate) const HOOK_WRITE_MIN: Duration = Duration::from_millis(5);
 
 impl CacheOptions {
     /// These options with the configured size limit (`cache_size`, 0:
     /// none) unless the command line or the environment set one.
-    pub(crate) fn with_config(&self, settings: &crate::config::Settings) -> CacheOptions {
-        let configured = match settings.cache_size_bytes {
-            0 => u64::MAX,
-            bytes => bytes,
-        };
+    pub(crate) fn with_configured_size(&self, bytes: u64) -> CacheOptions {
+        let configured = if bytes == 0 { u64::MAX } else { bytes };
         CacheOptions {
             limit_bytes: self.limit_bytes.or(Some(configured)),
             ..self.clone()
         }
     }
 
-    /// These options with `write_min` = `default` unless
-    /// `ANTIPASTA_CACHE_WRITE_MIN_MS` sets it (0: always write).
+    /// These options with `write_min` = `default`, unless
+    /// `ANTIPASTA_CACHE_WRITE_MIN_MS` set it (0: always write).
     pub(crate) fn with_write_min(&self, default: Duration) -> CacheOptions {
-        let from_env = std::env::var("ANTIPASTA_CACHE_WRITE_MIN_MS")
-            .ok()
-            .and_then(|ms| ms.trim().parse().ok())
-            .map(Duration::from_millis);
         CacheOptions {
-            write_min: Some(from_env.unwrap_or(default)),
+            write_min: Some(self.write_min_override.unwrap_or(default)),
             ..self.clone()
         }
     }
 
     pub(crate) fn limit(&self) -> u64 {
-        self.limit_bytes.unwrap_or(DEFAULT_LIMIT_BYTES)
+        self.limit_bytes.unwrap_or(u64::MAX)
     }
 }
+
+/// The pre-commit check's `write_min`: writing costs two table ingestions,
+/// about 4-5 ms, more than re-analysing a few small files next time.
+pub(crate) const HOOK_WRITE_MIN: Duration = Duration::from_millis(5);
 
 /// The cache directory for a run in `repo` (or outside any repository);
 /// `None` when caching is off or no location is known.
@@ -140,29 +134,18 @@ pub(crate) fn location(options: &CacheOptions, repo: Option<&gix::Repository>) -
     if let Some(dir) = &options.dir {
         return Some(dir.clone());
     }
-    if let Some(dir) = std::env::var_os("ANTIPASTA_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(dir));
-    }
     if let Some(repo) = repo {
         return Some(repo.common_dir().join("antipasta-cache"));
     }
-    user_cache_dir()
+    options.user_dir.clone()
 }
 
-/// `$XDG_CACHE_HOME/antipasta`, else `~/.cache/antipasta`.
-fn user_cache_dir() -> Option<PathBuf> {
-    if let Some(xdg) = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from) {
-        if xdg.is_absolute() {
-            return Some(xdg.join("antipasta"));
-        }
-    }
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
-    Some(PathBuf::from(home).join(".cache").join("antipasta"))
-}
+/// Things about the cache the user should hear about (a busy or damaged
+/// store); collected for the caller to print, never an error.
+pub(crate) type Notices = Vec<String>;
 
-/// Prints a cache notice on stderr (see the module docs for why here).
-fn notice(message: &str) {
-    eprintln!("antipasta: warning: cache: {message}");
+fn notice(notices: &mut Notices, message: &str) {
+    notices.push(format!("cache: {message}"));
 }
 
 /// An open store for one run.
@@ -336,46 +319,68 @@ fn remove_old_schemas(dir: &Path) {
 
 impl Cache {
     /// Opens the store in `dir` for a run with these metric options; `None`
-    /// (after a notice) when it cannot be used. Never an error.
-    pub(crate) fn open(dir: &Path, fingerprint: u64, options: &CacheOptions) -> Option<Cache> {
-        let cache = Cache::open_store(dir, fingerprint, options)?;
+    /// (with a notice saying why) when it cannot be used. Never an error.
+    pub(crate) fn open(
+        dir: &Path,
+        fingerprint: u64,
+        options: &CacheOptions,
+        notices: &mut Notices,
+    ) -> Option<Cache> {
+        let cache = Cache::open_store(dir, fingerprint, options, notices)?;
         Some(Cache {
             write_min: options.write_min,
             ..cache
         })
     }
 
-    fn open_store(dir: &Path, fingerprint: u64, options: &CacheOptions) -> Option<Cache> {
+    fn open_store(
+        dir: &Path,
+        fingerprint: u64,
+        options: &CacheOptions,
+        notices: &mut Notices,
+    ) -> Option<Cache> {
         match Cache::open_raw(dir, fingerprint, options.limit()) {
             Ok(cache) => Some(cache),
             Err(OpenFailure::Locked) => {
-                notice("the cache is in use by another antipasta process; running without it");
+                notice(
+                    notices,
+                    "the cache is in use by another antipasta process; running without it",
+                );
                 None
             }
             Err(OpenFailure::Unavailable(why)) => {
-                notice(&format!(
-                    "cannot use {} ({why}); running without it",
-                    dir.display()
-                ));
+                notice(
+                    notices,
+                    &format!("cannot use {} ({why}); running without it", dir.display()),
+                );
                 None
             }
             Err(OpenFailure::Corrupt(why)) => {
                 let moved = move_aside(dir);
                 match &moved {
-                    Ok(aside) => notice(&format!(
+                    Ok(aside) => notice(
+                        notices,
+                        &format!(
                         "the cache store is damaged ({why}); moved it to {} and starting a new one",
                         aside.display()
-                    )),
-                    Err(e) => notice(&format!(
-                        "the cache store is damaged ({why}) and cannot be moved aside ({e}); \
+                    ),
+                    ),
+                    Err(e) => notice(
+                        notices,
+                        &format!(
+                            "the cache store is damaged ({why}) and cannot be moved aside ({e}); \
                          running without it"
-                    )),
+                        ),
+                    ),
                 }
                 moved.ok()?;
                 match Cache::open_raw(dir, fingerprint, options.limit()) {
                     Ok(cache) => Some(cache),
                     Err(_) => {
-                        notice("cannot start a new cache store; running without it");
+                        notice(
+                            notices,
+                            "cannot start a new cache store; running without it",
+                        );
                         None
                     }
                 }
@@ -630,28 +635,37 @@ impl Cache {
 
     /// Ends the run: reports bad records, records the hit rate, persists new
     /// entries as tables (so the next open need not replay a journal),
-    /// enforces the size limit, and moves a damaged store aside.
-    pub(crate) fn finish(self) {
+    /// enforces the size limit, and moves a damaged store aside. Returns
+    /// what the user should hear about.
+    pub(crate) fn finish(self) -> Notices {
+        let mut notices = Notices::new();
         let bad = self.bad_records.load(Ordering::Relaxed);
         if bad > 0 {
-            notice(&format!(
-                "ignored and removed {bad} unreadable record{}",
-                if bad == 1 { "" } else { "s" }
-            ));
+            notice(
+                &mut notices,
+                &format!(
+                    "ignored and removed {bad} unreadable record{}",
+                    if bad == 1 { "" } else { "s" }
+                ),
+            );
         }
         if self.is_broken() {
             let dir = self.dir.clone();
             drop(self);
             match move_aside(&dir) {
-                Ok(aside) => notice(&format!(
-                    "the cache store failed a read; moved it to {} (it will be rebuilt)",
-                    aside.display()
-                )),
-                Err(e) => notice(&format!(
-                    "the cache store failed a read and cannot be moved aside: {e}"
-                )),
+                Ok(aside) => notice(
+                    &mut notices,
+                    &format!(
+                        "the cache store failed a read; moved it to {} (it will be rebuilt)",
+                        aside.display()
+                    ),
+                ),
+                Err(e) => notice(
+                    &mut notices,
+                    &format!("the cache store failed a read and cannot be moved aside: {e}"),
+                ),
             }
-            return;
+            return notices;
         }
         if !self.worth_writing() {
             // Cheaper to recompute next time than to write now; removals
@@ -666,6 +680,7 @@ impl Cache {
         if self.writes.load(Ordering::Relaxed) > 0 && self.size() > self.limit {
             let _ = self.evict_to(self.limit / 10 * 8);
         }
+        notices
     }
 
     /// Bytes the store's tables take. Not fjall's `disk_space`: that adds
@@ -745,37 +760,16 @@ impl Cache {
     }
 }
 
-impl CacheOptions {
-    /// From the command line, with `ANTIPASTA_CACHE_SIZE` as the size's fallback.
-    pub(crate) fn from_args(args: &crate::cli::CacheArgs) -> Result<CacheOptions> {
-        let limit_bytes = match args.cache_size {
-            Some(size) => Some(size),
-            None => match std::env::var("ANTIPASTA_CACHE_SIZE") {
-                Ok(text) if !text.trim().is_empty() => Some(
-                    crate::cli::parse_size(&text)
-                        .map_err(|e| anyhow::anyhow!("ANTIPASTA_CACHE_SIZE: {e}"))?,
-                ),
-                _ => None,
-            },
-        };
-        Ok(CacheOptions {
-            disabled: args.no_cache,
-            dir: args.cache_dir.clone(),
-            limit_bytes,
-            write_min: None,
-        })
-    }
-}
-
 /// Opens the cache of the repository holding `repo`'s objects (for `check`
 /// and `diff`).
 pub(crate) fn open_for_repo(
     repo: &gix::Repository,
     options: &CacheOptions,
     fingerprint: u64,
+    notices: &mut Notices,
 ) -> Option<Cache> {
     let dir = location(options, Some(repo))?;
-    Cache::open(&dir, fingerprint, options)
+    Cache::open(&dir, fingerprint, options, notices)
 }
 
 /// The cache of a `metrics` run in `cwd`, with the repository's index for
@@ -786,13 +780,18 @@ pub(crate) struct WorktreeCache {
 }
 
 impl WorktreeCache {
-    pub(crate) fn open(cwd: &Path, options: &CacheOptions, fingerprint: u64) -> Option<Self> {
+    pub(crate) fn open(
+        cwd: &Path,
+        options: &CacheOptions,
+        fingerprint: u64,
+        notices: &mut Notices,
+    ) -> Option<Self> {
         if options.disabled {
             return None;
         }
         let repo = crate::git::open(cwd).ok();
         let dir = location(options, repo.as_ref())?;
-        let cache = Cache::open(&dir, fingerprint, options)?;
+        let cache = Cache::open(&dir, fingerprint, options, notices)?;
         let index = repo.as_ref().and_then(WorktreeIndex::load);
         Some(WorktreeCache { cache, index })
     }
@@ -945,8 +944,8 @@ fn engine_prefix() -> [u8; 8] {
 }
 
 /// Opens the store for a `cache` subcommand (which must not silently skip).
-fn open_for_admin(dir: &Path) -> Result<Cache> {
-    match Cache::open_raw(dir, 0, DEFAULT_LIMIT_BYTES) {
+fn open_for_admin(dir: &Path, limit: u64) -> Result<Cache> {
+    match Cache::open_raw(dir, 0, limit) {
         Ok(cache) => Ok(cache),
         Err(OpenFailure::Locked) => {
             anyhow::bail!(
@@ -973,12 +972,14 @@ mod tests {
         Ok(analyze(&source, MetricOptions::default()).unwrap())
     }
 
+    const DEFAULT_LIMIT_BYTES: u64 = crate::config::DEFAULT_CACHE_SIZE_BYTES;
+
     fn options(limit: u64) -> CacheOptions {
         CacheOptions {
             disabled: false,
             dir: None,
             limit_bytes: Some(limit),
-            write_min: None,
+            ..CacheOptions::default()
         }
     }
 
@@ -988,7 +989,7 @@ mod tests {
         let outcome = sample();
         let record = encode_record(&key, &outcome).unwrap();
         assert_eq!(decode_record(&key, &record), Some(outcome));
-        let error: Outcome = Err(crate::report::Problem::error("syntax error at 1:1"));
+        let error: Outcome = Err(crate::outcome::Problem::error("syntax error at 1:1"));
         let record = encode_record(&key, &error).unwrap();
         assert_eq!(decode_record(&key, &record), Some(error));
     }
@@ -1013,23 +1014,53 @@ mod tests {
     fn fingerprint_separates_entries() {
         let dir = tempfile::tempdir().unwrap();
         let id = ContentId::of_bytes(b"x = 1\n");
-        let cache = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let cache = Cache::open(
+            dir.path(),
+            1,
+            &options(DEFAULT_LIMIT_BYTES),
+            &mut Vec::new(),
+        )
+        .unwrap();
         cache.put(&id, &sample());
         assert_eq!(cache.get(&id), Some(sample()));
         cache.finish();
-        let other = Cache::open(dir.path(), 2, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let other = Cache::open(
+            dir.path(),
+            2,
+            &options(DEFAULT_LIMIT_BYTES),
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(other.get(&id), None);
         other.finish();
-        let same = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let same = Cache::open(
+            dir.path(),
+            1,
+            &options(DEFAULT_LIMIT_BYTES),
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(same.get(&id), Some(sample()));
     }
 
     #[test]
     fn second_opener_gives_up() {
         let dir = tempfile::tempdir().unwrap();
-        let first = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let first = Cache::open(
+            dir.path(),
+            1,
+            &options(DEFAULT_LIMIT_BYTES),
+            &mut Vec::new(),
+        )
+        .unwrap();
         let started = Instant::now();
-        assert!(Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).is_none());
+        assert!(Cache::open(
+            dir.path(),
+            1,
+            &options(DEFAULT_LIMIT_BYTES),
+            &mut Vec::new()
+        )
+        .is_none());
         assert!(started.elapsed() < Duration::from_secs(2));
         drop(first);
     }
@@ -1037,7 +1068,13 @@ mod tests {
     #[test]
     fn eviction_drops_least_recently_used() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let cache = Cache::open(
+            dir.path(),
+            1,
+            &options(DEFAULT_LIMIT_BYTES),
+            &mut Vec::new(),
+        )
+        .unwrap();
         let old = ContentId::of_bytes(b"old");
         let new = ContentId::of_bytes(b"new");
         cache.put(&old, &sample());
@@ -1057,7 +1094,13 @@ mod tests {
     #[test]
     fn writes_bypass_the_journal() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let cache = Cache::open(
+            dir.path(),
+            1,
+            &options(DEFAULT_LIMIT_BYTES),
+            &mut Vec::new(),
+        )
+        .unwrap();
         let ids: Vec<ContentId> = (0..200u32)
             .map(|i| ContentId::of_bytes(&i.to_le_bytes()))
             .collect();
@@ -1070,7 +1113,13 @@ mod tests {
         cache.finish();
         // fjall preallocates its journal sparsely and trims it on recovery:
         // measure what the next open found.
-        let cache = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let cache = Cache::open(
+            dir.path(),
+            1,
+            &options(DEFAULT_LIMIT_BYTES),
+            &mut Vec::new(),
+        )
+        .unwrap();
         let journal: u64 = std::fs::read_dir(store_path(dir.path()))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -1096,7 +1145,7 @@ mod tests {
                 write_min: min,
                 ..options(DEFAULT_LIMIT_BYTES)
             };
-            Cache::open(dir.path(), 1, &options).unwrap()
+            Cache::open(dir.path(), 1, &options, &mut Vec::new()).unwrap()
         };
         let id = ContentId::of_bytes(b"cheap");
         let cache = open(Some(Duration::from_secs(1)));
@@ -1119,7 +1168,15 @@ mod tests {
     #[test]
     fn violation_history_persists_and_clears() {
         let dir = tempfile::tempdir().unwrap();
-        let open = || Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let open = || {
+            Cache::open(
+                dir.path(),
+                1,
+                &options(DEFAULT_LIMIT_BYTES),
+                &mut Vec::new(),
+            )
+            .unwrap()
+        };
         let cache = open();
         assert!(!cache.had_violations("pkg/a.py"));
         cache.record_violations("pkg/a.py", true);
@@ -1139,7 +1196,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let stale = dir.path().join("store-v0");
         std::fs::create_dir_all(stale.join("x")).unwrap();
-        let cache = Cache::open(dir.path(), 1, &options(DEFAULT_LIMIT_BYTES)).unwrap();
+        let cache = Cache::open(
+            dir.path(),
+            1,
+            &options(DEFAULT_LIMIT_BYTES),
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert!(!stale.exists());
         assert!(store_path(dir.path()).exists());
         drop(cache);

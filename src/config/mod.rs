@@ -93,6 +93,7 @@ use crate::metrics::MetricKind;
 pub(crate) use legacy::migrate_yaml_file;
 pub(crate) use load::{load, validate};
 pub(crate) use render::{init_template, show};
+pub(crate) use values::parse_size;
 
 /// How a metric value is compared with its threshold. The value is acceptable
 /// when `value <cmp> threshold` holds.
@@ -436,6 +437,9 @@ impl BudgetPolicy {
 /// measurements behind it).
 pub(crate) const DEFAULT_FILE_METRIC_MARGIN: f64 = 6.0;
 
+/// Default `cache_size`: the analysis cache's limit on disk.
+pub(crate) const DEFAULT_CACHE_SIZE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Default `budget_ms` of the pre-commit check.
 pub(crate) const DEFAULT_HOOK_BUDGET_MS: u64 = 1000;
 
@@ -452,7 +456,7 @@ impl Default for Settings {
             mi_multi_as_comments: true,
             max_file_bytes: crate::guard::DEFAULT_MAX_FILE_BYTES,
             max_memory_mb: 0,
-            cache_size_bytes: crate::cache::DEFAULT_LIMIT_BYTES,
+            cache_size_bytes: DEFAULT_CACHE_SIZE_BYTES,
             budget_ms: DEFAULT_HOOK_BUDGET_MS,
             on_budget_exceeded: BudgetPolicy::Pass,
             critical: PathPatterns::empty(),

@@ -161,7 +161,7 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
     }
     if let Some(v) = raw.cache_size {
         let span = v.span();
-        settings.cache_size_bytes = crate::cli::parse_size(v.get_ref())
+        settings.cache_size_bytes = super::parse_size(v.get_ref())
             .map_err(|why| src.error(span, format!("cache_size: {why}")))?;
     }
     if let Some(v) = raw.budget_ms {

@@ -13,6 +13,28 @@ use super::diagnostic::{check_threshold, did_you_mean, unknown_metric, HINT_MARK
 use super::{Comparison, ModifiedPolicy, Scope};
 use crate::metrics::MetricKind;
 
+/// `1234`, `64k`, `256MB`, `1G` (powers of 1024) → bytes.
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').unwrap_or(&t);
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let scale: u64 = match unit.trim() {
+        "" => 1,
+        "k" | "ki" => 1 << 10,
+        "m" | "mi" => 1 << 20,
+        "g" | "gi" => 1 << 30,
+        _ => return Err(format!("invalid size `{text}`: use e.g. 256MB or 1G")),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| format!("invalid size `{text}`: use e.g. 256MB or 1G"))
+}
+
 /// A metric name as written in a config file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct MetricName(pub(crate) MetricKind);
@@ -173,5 +195,21 @@ impl<'de> Deserialize<'de> for Threshold {
             }
         }
         d.deserialize_any(ThresholdVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn cache_sizes() {
+        assert_eq!(parse_size("1234"), Ok(1234));
+        assert_eq!(parse_size("64k"), Ok(64 << 10));
+        assert_eq!(parse_size("256MB"), Ok(256 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("").is_err());
     }
 }

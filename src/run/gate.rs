@@ -13,17 +13,20 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use serde_json::json;
 
+use super::exit_code;
+use super::prepare::{self, Environment, Prepared};
 use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{self, CacheOptions, Content, ContentId};
 use crate::cli::GateArgs;
-use crate::config::{self, BudgetPolicy, ModifiedPolicy};
+use crate::config::ModifiedPolicy;
 use crate::diff::{changed_lines, clip, diff_functions, ChangeKind, FilePair, FunctionChange};
 use crate::git::{self, FileChange};
 use crate::isolate::{analyze_bytes_from, Internal};
 use crate::metrics::{FileAnalysis, MetricOptions};
+use crate::outcome::{Problem, ProblemKind};
 use crate::report::{
-    degraded_by_error, degraded_note, file_error, function_metrics_json, violation_json, Format,
-    Problem, ProblemKind,
+    self, degraded_by_error, degraded_note, file_error, function_metrics_json, violation_json,
+    Format,
 };
 use crate::thresholds::{check_file_change, check_function_change, Violation};
 
@@ -37,46 +40,39 @@ struct GateFile {
     new: Option<Result<FileAnalysis, Problem>>,
 }
 
-/// True when the gate compares a commit range: `diff`, or `check` run by
-/// pre-commit with `--from-ref/--to-ref`. Otherwise `check` is the
-/// pre-commit hook, which fails open and has a default time budget.
-pub(super) fn has_range(range: Option<&str>) -> bool {
-    range.is_some()
-        || (std::env::var_os("PRE_COMMIT_FROM_REF").is_some()
-            && std::env::var_os("PRE_COMMIT_TO_REF").is_some())
+/// What one gate run is given: plain values prepared by [`super::run`].
+pub(super) struct GateRun<'a> {
+    pub cwd: &'a Path,
+    pub config: Option<&'a Path>,
+    pub args: GateArgs,
+    /// The commit range (`diff`, or `check` under pre-commit's
+    /// `--from-ref/--to-ref`); `None`: the staged changes, as the pre-commit
+    /// hook, which fails open and has a default time budget.
+    pub range: Option<String>,
+    pub cache: &'a CacheOptions,
+    pub env: &'a Environment,
 }
 
-pub(super) fn check(
-    cwd: &Path,
-    explicit_config: Option<&Path>,
-    args: GateArgs,
-    range: Option<String>,
-    cache_options: &CacheOptions,
-    out: &mut dyn Write,
-) -> Result<ExitCode> {
+pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
+    let GateRun {
+        cwd,
+        config: explicit_config,
+        args,
+        range,
+        cache: cache_options,
+        env,
+    } = run;
     let repo = git::open(cwd)?;
     let workdir = git::work_dir(&repo).map(Path::to_path_buf).context(
         "this repository has no work tree (a bare repository); run antipasta inside a checkout",
     )?;
-    let loaded = config::load(cwd, explicit_config)?;
-    for warning in &loaded.warnings {
-        eprintln!("antipasta: warning: {warning}");
-    }
-    let mut settings = loaded.settings;
-    if let Some(warning) = crate::budget::apply_memory_cap(settings.max_memory_mb) {
-        eprintln!("antipasta: warning: {warning}");
-    }
-    for t in &args.flags.thresholds {
-        config::apply_threshold_override(&mut settings, t)?;
-    }
-    let root = loaded.root;
+    let Prepared {
+        settings,
+        root,
+        warnings,
+    } = prepare::settings(cwd, explicit_config, &args.flags.thresholds)?;
+    report::warn(&warnings);
 
-    // pre-commit sets these for `--from-ref/--to-ref` runs and pre-push hooks.
-    let range = range.or_else(|| {
-        let from = std::env::var("PRE_COMMIT_FROM_REF").ok()?;
-        let to = std::env::var("PRE_COMMIT_TO_REF").ok()?;
-        Some(format!("{from}...{to}"))
-    });
     let changes = match &range {
         Some(spec) => {
             let (old, new) = git::resolve_range(&repo, spec)?;
@@ -113,21 +109,24 @@ pub(super) fn check(
     };
     // Blobs are read here, on one thread (a gix Repository is not Sync);
     // analysis fans out. A blob already in the cache is not even read.
+    let mut notices = Vec::new();
     let cache = (!files.is_empty())
         .then(|| {
             cache::open_for_repo(
                 &repo,
                 &cache_options
-                    .with_config(&settings)
+                    .with_configured_size(settings.cache_size_bytes)
                     .with_write_min(if range.is_none() {
                         cache::HOOK_WRITE_MIN
                     } else {
                         std::time::Duration::ZERO
                     }),
                 super::cache_fingerprint(&settings, options),
+                &mut notices,
             )
         })
         .flatten();
+    report::warn(&notices);
     let mut blobs = Vec::with_capacity(files.len());
     for (change, _) in &files {
         let load = |id: gix::ObjectId| {
@@ -141,12 +140,11 @@ pub(super) fn check(
         blobs.push((old, new));
     }
     let hook = range.is_none();
-    let budget =
-        Budget::from_start(
-            args.flags
-                .budget
-                .unwrap_or(if hook { settings.budget_ms } else { 0 }),
-        );
+    let budget_ms = args
+        .flags
+        .budget
+        .unwrap_or(if hook { settings.budget_ms } else { 0 });
+    let budget = Budget::from_start(budget_ms).with_file_delay(env.test_file_delay);
     let keys: Vec<Priority> = files
         .iter()
         .zip(&blobs)
@@ -172,12 +170,12 @@ pub(super) fn check(
     .context(Internal)?;
     if let Some(code) = crate::cancel::requested() {
         if let Some(cache) = cache {
-            cache.finish();
+            report::warn(&cache.finish());
         }
-        eprintln!(
-            "antipasta: {}; nothing was judged",
+        report::say(&format!(
+            "{}; nothing was judged",
             crate::cancel::signal_name(code)
-        );
+        ));
         return Ok(ExitCode::from(code));
     }
     let mut not_checked: Vec<String> = Vec::new();
@@ -270,7 +268,7 @@ pub(super) fn check(
         verdicts.push(verdict);
     }
     if let Some(cache) = cache {
-        cache.finish();
+        report::warn(&cache.finish());
     }
 
     // The new sides' outcomes, counted as `metrics` counts them.
@@ -302,37 +300,28 @@ pub(super) fn check(
             (None, n) if n <= 20 => format!("antipasta check --budget 0 {}", not_checked.join(" ")),
             (None, _) => "antipasta check --budget 0".to_string(),
         };
-        crate::report::render_not_checked(
-            &not_checked,
-            budget.ms,
-            &command,
-            &mut std::io::stderr(),
-        )?;
+        report::warn_not_checked(&not_checked, budget.ms, &command);
     }
     // The hook fails open on antipasta's own failures (see `fail_open`).
     let blocking_errors = if hook && settings.fail_open && internal > 0 {
-        eprintln!(
-            "antipasta: WARNING: internal error on {internal} {}; the commit proceeds for \
+        report::say(&format!(
+            "WARNING: internal error on {internal} {}; the commit proceeds for \
              them (fail_open = true)",
-            crate::report::plural(internal, "file", "files")
-        );
+            report::plural(internal, "file", "files")
+        ));
         errors - internal
     } else {
         errors
     };
-    let budget_fails = over_budget && settings.on_budget_exceeded == BudgetPolicy::Fail;
-    let code = if blocking_errors > 0 {
-        2
-    } else if violations > 0 || budget_fails {
-        1
-    } else {
-        0
-    };
+    let code = exit_code(blocking_errors, violations, over_budget, &settings);
     if code != 0 && args.flags.format == Format::Text {
-        eprintln!(
-            "{}",
-            blocked_line(hook, blocking_errors, violations, budget_fails)
-        );
+        let budget_fails = code == 1 && violations == 0;
+        report::say(&blocked_line(
+            hook,
+            blocking_errors,
+            violations,
+            budget_fails,
+        ));
     }
     Ok(ExitCode::from(code))
 }
@@ -352,19 +341,19 @@ fn blocked_line(hook: bool, errors: usize, violations: usize, budget_fails: bool
     };
     if errors > 0 {
         return format!(
-            "antipasta: {what}: {errors} {} could not be analysed (see above); fix {}{bypass}",
+            "{what}: {errors} {} could not be analysed (see above); fix {}{bypass}",
             plural(errors, "file", "files"),
             plural(errors, "it", "them"),
         );
     }
     if violations == 0 && budget_fails {
         return format!(
-            "antipasta: {what}: the time budget ran out (on_budget_exceeded = \"fail\"); run \
+            "{what}: the time budget ran out (on_budget_exceeded = \"fail\"); run \
              the command above{bypass}"
         );
     }
     format!(
-        "antipasta: {what} by {violations} {}: simplify the code, or exempt a function with \
+        "{what} by {violations} {}: simplify the code, or exempt a function with \
          `# antipasta: ignore -- <reason>` on its `def` line{bypass}",
         plural(violations, "violation", "violations"),
     )

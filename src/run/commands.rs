@@ -1,0 +1,111 @@
+//! The maintenance commands: `config`, `cache`, `hook`. Each maps its
+//! clap command to the plain calls of the module that does the work.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+
+use crate::cache::{self, admin, CacheOptions};
+use crate::cli::{CacheCommand, ConfigCommand, HookCommand};
+use crate::config;
+use crate::hook::HookAction;
+use crate::report;
+
+pub(super) fn config(
+    cwd: &Path,
+    explicit_config: Option<&Path>,
+    cmd: ConfigCommand,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    match cmd {
+        ConfigCommand::Init { force } => {
+            let path = cwd.join(".antipasta.toml");
+            if path.exists() && !force {
+                bail!(
+                    "{} already exists; use `antipasta config init --force` to overwrite it",
+                    path.display()
+                );
+            }
+            std::fs::write(&path, config::init_template())
+                .with_context(|| format!("writing {}", path.display()))?;
+            writeln!(out, "wrote {}", path.display())?;
+        }
+        ConfigCommand::Validate => {
+            write!(out, "{}", config::validate(cwd, explicit_config)?)?;
+        }
+        ConfigCommand::Show => {
+            let loaded = config::load(cwd, explicit_config)?;
+            if let Some(f) = &loaded.file {
+                writeln!(out, "# from {}", f.path.display())?;
+            }
+            write!(out, "{}", config::show(&loaded.settings))?;
+        }
+        ConfigCommand::Migrate { path } => {
+            let yaml = path.unwrap_or_else(|| cwd.join(".antipasta.yaml"));
+            let migrated = config::migrate_yaml_file(&yaml)?;
+            writeln!(
+                out,
+                "wrote {} (the original is kept as {})",
+                migrated.toml_path.display(),
+                migrated.backup_path.display()
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `antipasta cache ...` on the cache of the current directory.
+pub(super) fn cache(
+    cwd: &Path,
+    options: &CacheOptions,
+    cmd: CacheCommand,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let repo = crate::git::open(cwd).ok();
+    let Some(dir) = cache::location(
+        &CacheOptions {
+            disabled: false,
+            ..options.clone()
+        },
+        repo.as_ref(),
+    ) else {
+        bail!("no cache directory: set --cache-dir or ANTIPASTA_CACHE_DIR");
+    };
+    // The configured limit, when the project's configuration loads.
+    let configured = config::load(cwd, None).map_or(config::DEFAULT_CACHE_SIZE_BYTES, |l| {
+        l.settings.cache_size_bytes
+    });
+    let limit = options.with_configured_size(configured).limit();
+    let mut notices = Vec::new();
+    let mut code = ExitCode::SUCCESS;
+    let lines = match cmd {
+        CacheCommand::Stats => admin::stats(&dir)?,
+        CacheCommand::Clear => admin::clear(&dir)?,
+        CacheCommand::Gc => admin::gc(&dir, limit)?,
+        CacheCommand::Verify => {
+            let (lines, bad) = admin::verify(&dir, limit, &mut notices)?;
+            if bad > 0 {
+                code = ExitCode::from(1);
+            }
+            lines
+        }
+        CacheCommand::Export { file } => admin::export(&dir, &cwd.join(file))?,
+        CacheCommand::Import { file } => admin::import(&dir, &cwd.join(file), limit, &mut notices)?,
+    };
+    report::warn(&notices);
+    for line in lines {
+        writeln!(out, "{line}")?;
+    }
+    Ok(code)
+}
+
+/// `antipasta hook install|uninstall`.
+pub(super) fn hook(cwd: &Path, cmd: HookCommand, out: &mut dyn Write) -> Result<ExitCode> {
+    let action = match cmd {
+        HookCommand::Install { chain, force } => HookAction::Install { chain, force },
+        HookCommand::Uninstall => HookAction::Uninstall,
+    };
+    crate::hook::run(cwd, action, out)
+}

@@ -1,0 +1,128 @@
+//! Run preparation: the environment, read once, and the plain options the
+//! stages below `run` take instead of clap types.
+//!
+//! Input: the process environment and the parsed command line. Output:
+//! [`Environment`] (a snapshot: nothing below `run` reads a variable),
+//! [`CacheOptions`] and a mode's [`Prepared`] settings. Reading the
+//! configuration is the only other I/O.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{anyhow, Result};
+
+use crate::cache::CacheOptions;
+use crate::cli::CacheArgs;
+use crate::config::{self, parse_size, Settings};
+
+/// Every environment variable antipasta reads, read once at the start.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Environment {
+    /// `PRE_COMMIT_FROM_REF...PRE_COMMIT_TO_REF`, when pre-commit sets both
+    /// (`--from-ref/--to-ref` runs and pre-push hooks).
+    pub pre_commit_range: Option<String>,
+    /// `ANTIPASTA_CACHE_DIR` (empty counts as unset).
+    pub cache_dir: Option<PathBuf>,
+    /// `ANTIPASTA_CACHE_SIZE`, unparsed (empty counts as unset).
+    pub cache_size: Option<String>,
+    /// `ANTIPASTA_CACHE_WRITE_MIN_MS`, when it is a number.
+    pub cache_write_min: Option<Duration>,
+    /// `$XDG_CACHE_HOME/antipasta` (absolute only), else `~/.cache/antipasta`.
+    pub user_cache_dir: Option<PathBuf>,
+    /// `ANTIPASTA_TEST_FILE_DELAY_MS`: a sleep before each file, for the
+    /// tests of the budget and of signals (a synthetic slow workload makes
+    /// them independent of machine speed).
+    pub test_file_delay: Option<Duration>,
+    /// Standard output is a terminal (colour in the text report).
+    pub stdout_is_terminal: bool,
+}
+
+impl Environment {
+    pub(crate) fn read() -> Environment {
+        let var = |name: &str| std::env::var(name).ok();
+        let non_empty = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let millis = |name: &str| {
+            var(name)
+                .and_then(|ms| ms.trim().parse().ok())
+                .map(Duration::from_millis)
+        };
+        let pre_commit_range = match (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF")) {
+            (Some(from), Some(to)) => Some(format!("{from}...{to}")),
+            _ => None,
+        };
+        Environment {
+            pre_commit_range,
+            cache_dir: std::env::var_os("ANTIPASTA_CACHE_DIR")
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from),
+            cache_size: non_empty("ANTIPASTA_CACHE_SIZE"),
+            cache_write_min: millis("ANTIPASTA_CACHE_WRITE_MIN_MS"),
+            user_cache_dir: user_cache_dir(),
+            test_file_delay: millis("ANTIPASTA_TEST_FILE_DELAY_MS"),
+            stdout_is_terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        }
+    }
+}
+
+/// `$XDG_CACHE_HOME/antipasta`, else `~/.cache/antipasta`.
+fn user_cache_dir() -> Option<PathBuf> {
+    if let Some(xdg) = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from) {
+        if xdg.is_absolute() {
+            return Some(xdg.join("antipasta"));
+        }
+    }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    Some(PathBuf::from(home).join(".cache").join("antipasta"))
+}
+
+/// The cache options of a run from the command line and the environment:
+/// `--cache-dir`, else `ANTIPASTA_CACHE_DIR`; `--cache-size`, else
+/// `ANTIPASTA_CACHE_SIZE` (checked here, before anything runs). The mode
+/// completes them with the configured size and its `write_min`.
+pub(crate) fn cache_options(args: &CacheArgs, env: &Environment) -> Result<CacheOptions> {
+    let limit_bytes = match (args.cache_size, &env.cache_size) {
+        (Some(size), _) => Some(size),
+        (None, Some(text)) => {
+            Some(parse_size(text).map_err(|e| anyhow!("ANTIPASTA_CACHE_SIZE: {e}"))?)
+        }
+        (None, None) => None,
+    };
+    Ok(CacheOptions {
+        disabled: args.no_cache,
+        dir: args.cache_dir.clone().or_else(|| env.cache_dir.clone()),
+        user_dir: env.user_cache_dir.clone(),
+        limit_bytes,
+        write_min: None,
+        write_min_override: env.cache_write_min,
+    })
+}
+
+/// A checking mode's settings, prepared the same way for every mode.
+pub(crate) struct Prepared {
+    pub settings: Settings,
+    /// The directory relative patterns are matched against.
+    pub root: PathBuf,
+    /// For the user, in this order: the configuration's, then the memory cap's.
+    pub warnings: Vec<String>,
+}
+
+/// Loads the configuration found from `cwd` (or the one named), applies
+/// the `-t metric=value` overrides and sets the memory cap.
+pub(crate) fn settings(
+    cwd: &Path,
+    explicit_config: Option<&Path>,
+    thresholds: &[String],
+) -> Result<Prepared> {
+    let loaded = config::load(cwd, explicit_config)?;
+    let mut settings = loaded.settings;
+    for t in thresholds {
+        config::apply_threshold_override(&mut settings, t)?;
+    }
+    let mut warnings = loaded.warnings;
+    warnings.extend(crate::budget::apply_memory_cap(settings.max_memory_mb));
+    Ok(Prepared {
+        settings,
+        root: loaded.root,
+        warnings,
+    })
+}
