@@ -25,6 +25,7 @@ pub(crate) mod parse;
 pub(crate) mod report;
 pub(crate) mod run;
 pub(crate) mod source;
+pub(crate) mod suppress;
 pub(crate) mod thresholds;
 
 /// The allocator of every antipasta binary (see Cargo.toml for why).

@@ -221,7 +221,7 @@ pub(crate) fn analyze_at(
     let mut known_cyclomatic = cyclomatic::Known::default();
     let mut halstead_counter = halstead::HalsteadCounter::for_source_len(source.text.len());
     let verbatim_names = cognitive::verbatim_names(&source.text, parsed.tokens());
-    let markers = cognitive::has_ignore_markers(&source.text, parsed.tokens());
+    let markers = crate::suppress::has_ignore_markers(&source.text, parsed.tokens());
     let functions = index
         .into_iter()
         .map(|f| {
@@ -246,7 +246,7 @@ pub(crate) fn analyze_at(
             } else {
                 (0, 0)
             };
-            let ignored = markers && cognitive::is_ignored(&source.text, parsed.tokens(), f.def);
+            let ignored = markers && crate::suppress::is_ignored(&source.text, parsed.tokens(), f.def);
             if f.class_path.is_some() && !ignored {
                 cognitive_total += metrics.cognitive;
             }
