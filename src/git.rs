@@ -4,16 +4,17 @@
 //! `GIT_WORK_TREE`, `GIT_INDEX_FILE` are honoured, so hooks run by `git commit
 //! -a` or `git commit <paths>` see git's temporary index). Outputs:
 //! [`FileChange`]s — a path with its old and new blob ids — and blob bytes.
-//! The working tree is never read and nothing is ever written: a hook must
-//! not touch the index or the work tree.
+//! The working tree is never read (but for the stat shortcut of `metrics`,
+//! [`WorktreeIndex`], one `lstat` per file) and nothing is ever written: a
+//! hook must not touch the index or the work tree.
 //!
 //! Only regular files (mode 100644 / 100755) count; symlinks and submodules
 //! are skipped, and so are intent-to-add entries (`git add -N`), which a
 //! commit does not include. An index with unmerged entries (a merge with
 //! conflicts) is an error: there is no single staged version to judge.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use gix::bstr::ByteSlice;
@@ -58,8 +59,15 @@ pub(crate) fn work_dir(repo: &gix::Repository) -> Option<&Path> {
 /// Regular files of a snapshot: path → blob id.
 type Snapshot = BTreeMap<String, ObjectId>;
 
-fn is_regular(mode: gix::index::entry::Mode) -> bool {
-    mode == gix::index::entry::Mode::FILE || mode == gix::index::entry::Mode::FILE_EXECUTABLE
+/// A merged index entry a commit takes as a file: a regular file (100644
+/// or 100755), not intent-to-add (`git add -N`).
+fn is_committed_file(entry: &gix::index::Entry) -> bool {
+    let regular = entry.mode == gix::index::entry::Mode::FILE
+        || entry.mode == gix::index::entry::Mode::FILE_EXECUTABLE;
+    regular
+        && !entry
+            .flags
+            .contains(gix::index::entry::Flags::INTENT_TO_ADD)
 }
 
 fn snapshot_of_state(state: &gix::index::State, check_conflicts: bool) -> Result<Snapshot> {
@@ -73,11 +81,7 @@ fn snapshot_of_state(state: &gix::index::State, check_conflicts: bool) -> Result
             }
             continue;
         }
-        if entry
-            .flags
-            .contains(gix::index::entry::Flags::INTENT_TO_ADD)
-            || !is_regular(entry.mode)
-        {
+        if !is_committed_file(entry) {
             continue;
         }
         files.insert(path.to_str_lossy().into_owned(), entry.id);
@@ -195,4 +199,122 @@ pub(crate) fn read_blob(repo: &gix::Repository, id: ObjectId, path: &str) -> Res
         .find_blob(id)
         .map_err(|e| anyhow!("reading blob {id} for {path}: {e}"))?;
     Ok(blob.detach().data)
+}
+
+/// The index's stat data, for `metrics`' shortcut: a working-tree file
+/// whose stat data matches its index entry is taken to hold that entry's
+/// blob, without being read.
+///
+/// The stat shortcut is git's: an index entry whose recorded stat data
+/// (mtime, ctime, size, inode, uid, gid) still matches the file is assumed to
+/// describe the file's content. An entry whose mtime is not older than the
+/// index file itself is *racy* (the file may have been edited in the same
+/// second the index was written, leaving the stat data unchanged): such files
+/// are read and hashed, exactly as git re-checks them. The comparison is by
+/// whole seconds, which is stricter than git's nanosecond check.
+/// The stat data of the repository's index, for the stat shortcut.
+pub(crate) struct WorktreeIndex {
+    /// The work tree, canonical.
+    workdir: PathBuf,
+    /// Regular, merged, non-intent-to-add entries: path → (stat, blob).
+    entries: HashMap<String, (gix::index::entry::Stat, ObjectId)>,
+    /// The index file's mtime in whole seconds, read before the index.
+    index_mtime_secs: i64,
+}
+
+impl WorktreeIndex {
+    /// Reads the repository's index (honouring `GIT_INDEX_FILE`); `None`
+    /// when there is no work tree or no readable index (the shortcut is an
+    /// optimisation: without it every file is read and hashed).
+    pub(crate) fn load(repo: &gix::Repository) -> Option<WorktreeIndex> {
+        let workdir = std::fs::canonicalize(repo.workdir()?).ok()?;
+        // Stat first: an index rewritten after this only makes more entries
+        // look racy, never fewer.
+        let index_mtime = std::fs::metadata(repo.index_path()).ok()?.modified().ok()?;
+        let index_mtime_secs = match index_mtime.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).ok()?,
+            Err(_) => return None,
+        };
+        let index = repo.index().ok()?;
+        let mut entries = HashMap::with_capacity(index.entries().len());
+        for entry in index.entries() {
+            if entry.flags.stage_raw() != 0 || !is_committed_file(entry) {
+                continue;
+            }
+            let Ok(path) = entry.path(&index).to_str() else {
+                continue;
+            };
+            entries.insert(path.to_owned(), (entry.stat, entry.id));
+        }
+        Some(WorktreeIndex {
+            workdir,
+            entries,
+            index_mtime_secs,
+        })
+    }
+
+    /// The blob the index records for `path` and the file's size, if the
+    /// file's stat data still matches the entry and the entry is not racy.
+    /// `path` is absolute.
+    pub(crate) fn unchanged_blob(&self, path: &Path) -> Option<(ObjectId, u64)> {
+        let rel = self.repo_relative(path)?;
+        let (stat, id) = self.entries.get(&rel)?;
+        if i64::from(stat.mtime.secs) >= self.index_mtime_secs {
+            return None;
+        }
+        let meta = gix::index::fs::Metadata::from_path_no_follow(path).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let now = gix::index::entry::Stat::from_fs(&meta).ok()?;
+        let options = gix::index::entry::stat::Options {
+            trust_ctime: true,
+            check_stat: true,
+            use_nsec: false,
+            use_stdev: false,
+        };
+        stat.matches(&now, options).then_some((*id, meta.len()))
+    }
+
+    /// `path` relative to the work tree with `/` separators; `None` outside it.
+    fn repo_relative(&self, path: &Path) -> Option<String> {
+        let mut normal = PathBuf::new();
+        for part in path.components() {
+            match part {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    normal.pop();
+                }
+                other => normal.push(other),
+            }
+        }
+        let rel = normal.strip_prefix(&self.workdir).ok()?;
+        let mut out = String::new();
+        for part in rel.components() {
+            if !out.is_empty() {
+                out.push('/');
+            }
+            out.push_str(part.as_os_str().to_str()?);
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_resolve_dots() {
+        let index = WorktreeIndex {
+            workdir: PathBuf::from("/repo"),
+            entries: HashMap::new(),
+            index_mtime_secs: 0,
+        };
+        assert_eq!(
+            index.repo_relative(Path::new("/repo/./src/../pkg/a.py")),
+            Some("pkg/a.py".to_owned())
+        );
+        assert_eq!(index.repo_relative(Path::new("/elsewhere/a.py")), None);
+    }
 }

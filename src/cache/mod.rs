@@ -43,9 +43,12 @@
 
 pub(crate) mod admin;
 pub(crate) mod content;
+mod history;
+mod record;
+mod stats;
+mod worktree;
 
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -53,28 +56,24 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use fjall::{Database, Keyspace, KeyspaceCreateOptions};
-use serde::{Deserialize, Serialize};
 
+use crate::isolate::catch;
 pub(crate) use crate::outcome::Outcome;
-use crate::outcome::{Problem, ProblemKind};
-pub(crate) use content::{ContentId, WorktreeIndex};
+use crate::outcome::ProblemKind;
+pub(crate) use content::ContentId;
+use record::{decode_record, decode_stamp, encode_record, engine_prefix, key_prefix};
+use stats::{read_runs, runs_path};
+pub(crate) use worktree::{open_for_repo, Content, WorktreeCache};
 
-/// Bump when the encoding of values or keys changes without a crate release
-/// (new fields in [`FileAnalysis`](crate::metrics::FileAnalysis), a new metric): old entries then miss.
-const FORMAT: u32 = 4;
 /// Bump when the store's layout (keyspaces, meta records) changes: a fresh
 /// store is started and the old one deleted.
 const SCHEMA: u32 = 2;
-/// The first byte of every value record.
-const RECORD_VERSION: u8 = 1;
 /// How long to wait for a store held by another process.
 const LOCK_WAIT: Duration = Duration::from_millis(200);
 /// Access stamps are refreshed when older than this (minutes).
 const TOUCH_EVERY_MINUTES: u32 = 60;
 /// Pending writes larger than this are ingested before the run ends.
 const PENDING_FLUSH_BYTES: usize = 32 * 1024 * 1024;
-/// How many runs `cache stats` remembers.
-const RUNS_KEPT: usize = 20;
 
 /// Where the cache is and how a run may use it: plain values that `run`
 /// takes from the command line and the environment, then completes with
@@ -210,22 +209,6 @@ fn ingest(keyspace: &Keyspace, changes: impl IntoIterator<Item = Change>) -> fja
     ingestion.finish()
 }
 
-/// The engine id: results of one engine version are never served to another.
-fn engine_id() -> u64 {
-    let tag = format!(
-        "antipasta {} cache-format {FORMAT}",
-        env!("CARGO_PKG_VERSION")
-    );
-    twox_hash::XxHash3_64::oneshot(tag.as_bytes())
-}
-
-fn key_prefix(fingerprint: u64) -> [u8; 16] {
-    let mut prefix = [0u8; 16];
-    prefix[..8].copy_from_slice(&engine_id().to_be_bytes());
-    prefix[8..].copy_from_slice(&fingerprint.to_be_bytes());
-    prefix
-}
-
 fn now_minutes() -> u32 {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -256,7 +239,7 @@ fn open_database(store: &Path) -> Result<Database, OpenFailure> {
     loop {
         // fjall already retries a held lock for ~200 ms when recovering an
         // existing store; creating a new one fails at once, hence this loop.
-        let opened = catch_unwind(|| {
+        let opened = catch(|| {
             Database::builder(store)
                 .worker_threads(1)
                 .cache_size(8 * 1024 * 1024)
@@ -445,7 +428,7 @@ impl Cache {
         };
         let found = match staged {
             Some(staged) => staged.map(fjall::Slice::from),
-            None => match catch_unwind(AssertUnwindSafe(|| self.values.get(&key))) {
+            None => match catch(|| self.values.get(&key)) {
                 Ok(Ok(found)) => found,
                 Ok(Err(_)) | Err(_) => {
                     self.mark_broken();
@@ -517,38 +500,6 @@ impl Cache {
         outcome
     }
 
-    /// Whether the file at `path` (relative to the project root) had
-    /// violations when it was last judged: such files are checked first
-    /// under a time budget.
-    pub(crate) fn had_violations(&self, path: &str) -> bool {
-        if self.is_broken() {
-            return false;
-        }
-        let key = history_key(path);
-        if let Ok(pending) = self.pending.lock() {
-            if let Some(staged) = pending.meta.get(&key) {
-                return staged.is_some();
-            }
-        }
-        matches!(
-            catch_unwind(AssertUnwindSafe(|| self.meta.contains_key(&key))),
-            Ok(Ok(true))
-        )
-    }
-
-    /// Remembers whether the file at `path` has violations now (written
-    /// only when that changes).
-    pub(crate) fn record_violations(&self, path: &str, violations: bool) {
-        if self.had_violations(path) == violations {
-            return;
-        }
-        let Ok(mut pending) = self.pending.lock() else {
-            return;
-        };
-        let value = violations.then(|| self.stamp());
-        pending.meta.insert(history_key(path), value);
-    }
-
     /// Counts time spent computing an outcome that is then put.
     fn charge(&self, took: Duration) {
         let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
@@ -611,11 +562,11 @@ impl Cache {
         if batch.is_empty() || self.is_broken() {
             return;
         }
-        let written = catch_unwind(AssertUnwindSafe(|| {
+        let written = catch(|| {
             ingest(&self.access, batch.access)?;
             ingest(&self.values, batch.values)?;
             ingest(&self.meta, batch.meta)
-        }));
+        });
         if !matches!(written, Ok(Ok(()))) {
             self.mark_broken();
         }
@@ -702,31 +653,6 @@ impl Cache {
         ingest(&self.access, gone())
     }
 
-    /// Appends this run's hits and misses to the run log. A small file
-    /// beside the store, replaced by rename, not an fjall write: an
-    /// ingestion costs a table and several fsyncs, too much for statistics
-    /// on every warm run. Under the store's lock, so one writer at a time.
-    fn record_run(&self) -> Result<()> {
-        if self.hits.load(Ordering::Relaxed) + self.misses.load(Ordering::Relaxed) == 0 {
-            return Ok(());
-        }
-        let mut runs = read_runs(&self.dir);
-        runs.push(RunStat {
-            unix_minutes: self.now_minutes,
-            hits: self.hits.load(Ordering::Relaxed),
-            misses: self.misses.load(Ordering::Relaxed),
-        });
-        if runs.len() > RUNS_KEPT {
-            runs.drain(..runs.len() - RUNS_KEPT);
-        }
-        let bytes = postcard::to_stdvec(&runs)?;
-        let path = runs_path(&self.dir);
-        let partial = path.with_extension("partial");
-        std::fs::write(&partial, bytes)?;
-        std::fs::rename(&partial, &path)?;
-        Ok(())
-    }
-
     /// Removes least recently used entries until the values' size fits
     /// `target` bytes, then compacts so the space is really returned.
     /// Returns how many entries were removed.
@@ -760,189 +686,6 @@ impl Cache {
     }
 }
 
-/// Opens the cache of the repository holding `repo`'s objects (for `check`
-/// and `diff`).
-pub(crate) fn open_for_repo(
-    repo: &gix::Repository,
-    options: &CacheOptions,
-    fingerprint: u64,
-    notices: &mut Notices,
-) -> Option<Cache> {
-    let dir = location(options, Some(repo))?;
-    Cache::open(&dir, fingerprint, options, notices)
-}
-
-/// The cache of a `metrics` run in `cwd`, with the repository's index for
-/// the stat shortcut when `cwd` is inside a work tree.
-pub(crate) struct WorktreeCache {
-    pub cache: Cache,
-    index: Option<WorktreeIndex>,
-}
-
-impl WorktreeCache {
-    pub(crate) fn open(
-        cwd: &Path,
-        options: &CacheOptions,
-        fingerprint: u64,
-        notices: &mut Notices,
-    ) -> Option<Self> {
-        if options.disabled {
-            return None;
-        }
-        let repo = crate::git::open(cwd).ok();
-        let dir = location(options, repo.as_ref())?;
-        let cache = Cache::open(&dir, fingerprint, options, notices)?;
-        let index = repo.as_ref().and_then(WorktreeIndex::load);
-        Some(WorktreeCache { cache, index })
-    }
-
-    /// The outcome for the file at `path` (absolute): from the cache when its
-    /// content is known, else by `analyze` on its bytes (then stored).
-    /// `read` reads the file, or says why it is not analysed (unreadable,
-    /// too large); `too_large` judges a size the index already knows, so a
-    /// file served by the stat shortcut costs one `lstat` and no read.
-    pub(crate) fn outcome(
-        &self,
-        path: &Path,
-        too_large: impl FnOnce(u64) -> Option<Problem>,
-        read: impl FnOnce() -> Result<Vec<u8>, Problem>,
-        analyze: impl FnOnce(&[u8]) -> Outcome,
-    ) -> Outcome {
-        if let Some((blob, size)) = self.index.as_ref().and_then(|i| i.unchanged_blob(path)) {
-            if let Some(problem) = too_large(size) {
-                return Err(problem);
-            }
-            let id = ContentId::Blob(blob);
-            if let Some(outcome) = self.cache.get(&id) {
-                return outcome;
-            }
-            let bytes = read()?;
-            // The blob namespace only takes bytes that really are the blob
-            // (a clean filter or autocrlf can make them differ).
-            if content::is_blob_of(&bytes, &blob) {
-                return self.cache.compute_and_put(&id, || analyze(&bytes));
-            }
-            let id = ContentId::of_bytes(&bytes);
-            return self.cache.get_or_compute(&id, || analyze(&bytes));
-        }
-        let bytes = read()?;
-        let id = ContentId::of_bytes(&bytes);
-        self.cache.get_or_compute(&id, || analyze(&bytes))
-    }
-}
-
-/// One side of a gate diff: already known from the cache, or bytes to analyse.
-pub(crate) enum Content {
-    Cached(Outcome),
-    Fresh(ContentId, Vec<u8>),
-}
-
-impl Content {
-    /// Size of bytes still to analyse; 0 for a cache hit (nothing to do).
-    pub(crate) fn fresh_len(&self) -> u64 {
-        match self {
-            Content::Cached(_) => 0,
-            Content::Fresh(_, bytes) => bytes.len() as u64,
-        }
-    }
-
-    /// Looks `id` up, calling `read` only on a miss.
-    pub(crate) fn load(
-        cache: Option<&Cache>,
-        id: ContentId,
-        read: impl FnOnce() -> Result<Vec<u8>>,
-    ) -> Result<Content> {
-        match cache.and_then(|c| c.get(&id)) {
-            Some(outcome) => Ok(Content::Cached(outcome)),
-            None => Ok(Content::Fresh(id, read()?)),
-        }
-    }
-
-    /// The outcome, analysing (and storing) fresh bytes.
-    pub(crate) fn outcome(
-        &self,
-        cache: Option<&Cache>,
-        analyze: impl FnOnce(&[u8]) -> Outcome,
-    ) -> Outcome {
-        match self {
-            Content::Cached(outcome) => outcome.clone(),
-            Content::Fresh(id, bytes) => match cache {
-                Some(cache) => cache.compute_and_put(id, || analyze(bytes)),
-                None => analyze(bytes),
-            },
-        }
-    }
-}
-
-/// One run's cache use, for `cache stats`.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
-struct RunStat {
-    unix_minutes: u32,
-    hits: u64,
-    misses: u64,
-}
-
-/// The run log of `cache stats`, beside the store.
-fn runs_path(dir: &Path) -> PathBuf {
-    dir.join(format!("runs-v{SCHEMA}"))
-}
-
-/// Meta key of a path's violation history (present: it had violations).
-fn history_key(path: &str) -> Vec<u8> {
-    let mut key = b"violations/".to_vec();
-    key.extend_from_slice(path.as_bytes());
-    key
-}
-
-/// The run log; missing or unreadable is just empty (it is statistics).
-fn read_runs(dir: &Path) -> Vec<RunStat> {
-    std::fs::read(runs_path(dir))
-        .ok()
-        .and_then(|bytes| postcard::from_bytes(&bytes).ok())
-        .unwrap_or_default()
-}
-
-fn decode_stamp(bytes: &[u8]) -> Option<u32> {
-    Some(u32::from_le_bytes(bytes.try_into().ok()?))
-}
-
-fn checksum(key: &[u8], payload: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = twox_hash::XxHash3_64::new();
-    hasher.write(key);
-    hasher.write(payload);
-    hasher.finish()
-}
-
-/// `[RECORD_VERSION][xxh3-64(key ++ payload), LE][payload]`.
-fn encode_record(key: &[u8], outcome: &Outcome) -> Option<Vec<u8>> {
-    let payload = postcard::to_stdvec(outcome).ok()?;
-    let mut record = Vec::with_capacity(9 + payload.len());
-    record.push(RECORD_VERSION);
-    record.extend_from_slice(&checksum(key, &payload).to_le_bytes());
-    record.extend_from_slice(&payload);
-    Some(record)
-}
-
-/// The outcome in a record, `None` if the record is of another version,
-/// damaged, or belongs to another key.
-fn decode_record(key: &[u8], record: &[u8]) -> Option<Outcome> {
-    let (&version, rest) = record.split_first()?;
-    if version != RECORD_VERSION || rest.len() < 8 {
-        return None;
-    }
-    let (sum, payload) = rest.split_at(8);
-    if u64::from_le_bytes(sum.try_into().ok()?) != checksum(key, payload) {
-        return None;
-    }
-    postcard::from_bytes(payload).ok()
-}
-
-/// The current engine's key prefix without the fingerprint, for `cache gc`.
-fn engine_prefix() -> [u8; 8] {
-    engine_id().to_be_bytes()
-}
-
 /// Opens the store for a `cache` subcommand (which must not silently skip).
 fn open_for_admin(dir: &Path, limit: u64) -> Result<Cache> {
     match Cache::open_raw(dir, 0, limit) {
@@ -961,264 +704,4 @@ fn open_for_admin(dir: &Path, limit: u64) -> Result<Cache> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::metrics::{analyze, MetricOptions};
-    use crate::source::SourceText;
-
-    fn sample() -> Outcome {
-        let source =
-            SourceText::from_text("def f(x):\n    if x:\n        return 1\n    return 2\n");
-        Ok(analyze(&source, MetricOptions::default()).unwrap())
-    }
-
-    const DEFAULT_LIMIT_BYTES: u64 = crate::config::DEFAULT_CACHE_SIZE_BYTES;
-
-    fn options(limit: u64) -> CacheOptions {
-        CacheOptions {
-            disabled: false,
-            dir: None,
-            limit_bytes: Some(limit),
-            ..CacheOptions::default()
-        }
-    }
-
-    #[test]
-    fn record_round_trip() {
-        let key = b"some key".to_vec();
-        let outcome = sample();
-        let record = encode_record(&key, &outcome).unwrap();
-        assert_eq!(decode_record(&key, &record), Some(outcome));
-        let error: Outcome = Err(crate::outcome::Problem::error("syntax error at 1:1"));
-        let record = encode_record(&key, &error).unwrap();
-        assert_eq!(decode_record(&key, &record), Some(error));
-    }
-
-    #[test]
-    fn damaged_record_is_a_miss() {
-        let key = b"k".to_vec();
-        let record = encode_record(&key, &sample()).unwrap();
-        let mut flipped = record.clone();
-        let last = flipped.len() - 1;
-        flipped[last] ^= 1;
-        assert_eq!(decode_record(&key, &flipped), None);
-        assert_eq!(decode_record(&key, &record[..record.len() / 2]), None);
-        assert_eq!(decode_record(b"other key", &record), None);
-        let mut version = record;
-        version[0] = RECORD_VERSION + 1;
-        assert_eq!(decode_record(&key, &version), None);
-        assert_eq!(decode_record(&key, &[]), None);
-    }
-
-    #[test]
-    fn fingerprint_separates_entries() {
-        let dir = tempfile::tempdir().unwrap();
-        let id = ContentId::of_bytes(b"x = 1\n");
-        let cache = Cache::open(
-            dir.path(),
-            1,
-            &options(DEFAULT_LIMIT_BYTES),
-            &mut Vec::new(),
-        )
-        .unwrap();
-        cache.put(&id, &sample());
-        assert_eq!(cache.get(&id), Some(sample()));
-        cache.finish();
-        let other = Cache::open(
-            dir.path(),
-            2,
-            &options(DEFAULT_LIMIT_BYTES),
-            &mut Vec::new(),
-        )
-        .unwrap();
-        assert_eq!(other.get(&id), None);
-        other.finish();
-        let same = Cache::open(
-            dir.path(),
-            1,
-            &options(DEFAULT_LIMIT_BYTES),
-            &mut Vec::new(),
-        )
-        .unwrap();
-        assert_eq!(same.get(&id), Some(sample()));
-    }
-
-    #[test]
-    fn second_opener_gives_up() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = Cache::open(
-            dir.path(),
-            1,
-            &options(DEFAULT_LIMIT_BYTES),
-            &mut Vec::new(),
-        )
-        .unwrap();
-        let started = Instant::now();
-        assert!(Cache::open(
-            dir.path(),
-            1,
-            &options(DEFAULT_LIMIT_BYTES),
-            &mut Vec::new()
-        )
-        .is_none());
-        assert!(started.elapsed() < Duration::from_secs(2));
-        drop(first);
-    }
-
-    #[test]
-    fn eviction_drops_least_recently_used() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(
-            dir.path(),
-            1,
-            &options(DEFAULT_LIMIT_BYTES),
-            &mut Vec::new(),
-        )
-        .unwrap();
-        let old = ContentId::of_bytes(b"old");
-        let new = ContentId::of_bytes(b"new");
-        cache.put(&old, &sample());
-        cache.put(&new, &sample());
-        // Age the first entry.
-        cache.stage(
-            Vec::new(),
-            vec![(cache.key(&old), Some(5u32.to_le_bytes().to_vec()))],
-        );
-        cache.flush_pending();
-        let size = cache.size();
-        assert_eq!(cache.evict_to(size - 1).unwrap(), 1);
-        assert_eq!(cache.get(&old), None);
-        assert_eq!(cache.get(&new), Some(sample()));
-    }
-
-    #[test]
-    fn writes_bypass_the_journal() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::open(
-            dir.path(),
-            1,
-            &options(DEFAULT_LIMIT_BYTES),
-            &mut Vec::new(),
-        )
-        .unwrap();
-        let ids: Vec<ContentId> = (0..200u32)
-            .map(|i| ContentId::of_bytes(&i.to_le_bytes()))
-            .collect();
-        for id in &ids {
-            cache.put(id, &sample());
-        }
-        // Staged writes are visible at once; a replaced key keeps its last value.
-        assert_eq!(cache.get(&ids[0]), Some(sample()));
-        cache.put(&ids[0], &Err(Problem::error("second".to_owned())));
-        cache.finish();
-        // fjall preallocates its journal sparsely and trims it on recovery:
-        // measure what the next open found.
-        let cache = Cache::open(
-            dir.path(),
-            1,
-            &options(DEFAULT_LIMIT_BYTES),
-            &mut Vec::new(),
-        )
-        .unwrap();
-        let journal: u64 = std::fs::read_dir(store_path(dir.path()))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "jnl"))
-            .map(|p| std::fs::metadata(p).unwrap().len())
-            .sum();
-        assert!(journal < 1024, "journal holds {journal} bytes");
-        assert_eq!(
-            cache.get(&ids[0]),
-            Some(Err(Problem::error("second".to_owned())))
-        );
-        for id in &ids[1..] {
-            assert_eq!(cache.get(id), Some(sample()));
-        }
-        assert_eq!(read_runs(dir.path()).len(), 1);
-    }
-
-    #[test]
-    fn cheap_results_are_not_worth_a_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let open = |min: Option<Duration>| {
-            let options = CacheOptions {
-                write_min: min,
-                ..options(DEFAULT_LIMIT_BYTES)
-            };
-            Cache::open(dir.path(), 1, &options, &mut Vec::new()).unwrap()
-        };
-        let id = ContentId::of_bytes(b"cheap");
-        let cache = open(Some(Duration::from_secs(1)));
-        let _ = cache.get_or_compute(&id, sample);
-        cache.record_violations("a.py", true);
-        cache.finish();
-        let cache = open(None);
-        assert_eq!(cache.get(&id), None);
-        // The history is written regardless.
-        assert!(cache.had_violations("a.py"));
-        drop(cache);
-        // Enough computing (charged here) makes the write worth it.
-        let cache = open(Some(Duration::from_secs(1)));
-        let _ = cache.get_or_compute(&id, sample);
-        cache.charge(Duration::from_secs(1));
-        cache.finish();
-        assert_eq!(open(None).get(&id), Some(sample()));
-    }
-
-    #[test]
-    fn violation_history_persists_and_clears() {
-        let dir = tempfile::tempdir().unwrap();
-        let open = || {
-            Cache::open(
-                dir.path(),
-                1,
-                &options(DEFAULT_LIMIT_BYTES),
-                &mut Vec::new(),
-            )
-            .unwrap()
-        };
-        let cache = open();
-        assert!(!cache.had_violations("pkg/a.py"));
-        cache.record_violations("pkg/a.py", true);
-        cache.record_violations("pkg/b.py", false);
-        assert!(cache.had_violations("pkg/a.py"));
-        cache.finish();
-        let cache = open();
-        assert!(cache.had_violations("pkg/a.py"));
-        assert!(!cache.had_violations("pkg/b.py"));
-        cache.record_violations("pkg/a.py", false);
-        cache.finish();
-        assert!(!open().had_violations("pkg/a.py"));
-    }
-
-    #[test]
-    fn schema_change_starts_fresh() {
-        let dir = tempfile::tempdir().unwrap();
-        let stale = dir.path().join("store-v0");
-        std::fs::create_dir_all(stale.join("x")).unwrap();
-        let cache = Cache::open(
-            dir.path(),
-            1,
-            &options(DEFAULT_LIMIT_BYTES),
-            &mut Vec::new(),
-        )
-        .unwrap();
-        assert!(!stale.exists());
-        assert!(store_path(dir.path()).exists());
-        drop(cache);
-    }
-
-    #[test]
-    fn location_prefers_flag_then_repository() {
-        let off = CacheOptions {
-            disabled: true,
-            ..CacheOptions::default()
-        };
-        assert_eq!(location(&off, None), None);
-        let flag = CacheOptions {
-            dir: Some(PathBuf::from("/x")),
-            ..CacheOptions::default()
-        };
-        assert_eq!(location(&flag, None), Some(PathBuf::from("/x")));
-    }
-}
+mod tests;

@@ -246,7 +246,8 @@ pub(crate) fn analyze_at(
             } else {
                 (0, 0)
             };
-            let ignored = markers && crate::suppress::is_ignored(&source.text, parsed.tokens(), f.def);
+            let ignored =
+                markers && crate::suppress::is_ignored(&source.text, parsed.tokens(), f.def);
             if f.class_path.is_some() && !ignored {
                 cognitive_total += metrics.cognitive;
             }

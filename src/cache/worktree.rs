@@ -1,0 +1,126 @@
+//! The cache as the modes use it: the gate's two sides of a diff
+//! ([`Content`], [`open_for_repo`]) and a `metrics` run's files with the
+//! stat shortcut of the git index ([`WorktreeCache`]).
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::content::{self, ContentId};
+use super::{location, Cache, CacheOptions, Notices, Outcome};
+use crate::git::WorktreeIndex;
+use crate::outcome::Problem;
+
+/// Opens the cache of the repository holding `repo`'s objects (for `check`
+/// and `diff`).
+pub(crate) fn open_for_repo(
+    repo: &gix::Repository,
+    options: &CacheOptions,
+    fingerprint: u64,
+    notices: &mut Notices,
+) -> Option<Cache> {
+    let dir = location(options, Some(repo))?;
+    Cache::open(&dir, fingerprint, options, notices)
+}
+
+/// The cache of a `metrics` run in `cwd`, with the repository's index for
+/// the stat shortcut when `cwd` is inside a work tree.
+pub(crate) struct WorktreeCache {
+    pub cache: Cache,
+    index: Option<WorktreeIndex>,
+}
+
+impl WorktreeCache {
+    pub(crate) fn open(
+        cwd: &Path,
+        options: &CacheOptions,
+        fingerprint: u64,
+        notices: &mut Notices,
+    ) -> Option<Self> {
+        if options.disabled {
+            return None;
+        }
+        let repo = crate::git::open(cwd).ok();
+        let dir = location(options, repo.as_ref())?;
+        let cache = Cache::open(&dir, fingerprint, options, notices)?;
+        let index = repo.as_ref().and_then(WorktreeIndex::load);
+        Some(WorktreeCache { cache, index })
+    }
+
+    /// The outcome for the file at `path` (absolute): from the cache when its
+    /// content is known, else by `analyze` on its bytes (then stored).
+    /// `read` reads the file, or says why it is not analysed (unreadable,
+    /// too large); `too_large` judges a size the index already knows, so a
+    /// file served by the stat shortcut costs one `lstat` and no read.
+    pub(crate) fn outcome(
+        &self,
+        path: &Path,
+        too_large: impl FnOnce(u64) -> Option<Problem>,
+        read: impl FnOnce() -> Result<Vec<u8>, Problem>,
+        analyze: impl FnOnce(&[u8]) -> Outcome,
+    ) -> Outcome {
+        if let Some((blob, size)) = self.index.as_ref().and_then(|i| i.unchanged_blob(path)) {
+            if let Some(problem) = too_large(size) {
+                return Err(problem);
+            }
+            let id = ContentId::Blob(blob);
+            if let Some(outcome) = self.cache.get(&id) {
+                return outcome;
+            }
+            let bytes = read()?;
+            // The blob namespace only takes bytes that really are the blob
+            // (a clean filter or autocrlf can make them differ).
+            if content::is_blob_of(&bytes, &blob) {
+                return self.cache.compute_and_put(&id, || analyze(&bytes));
+            }
+            let id = ContentId::of_bytes(&bytes);
+            return self.cache.get_or_compute(&id, || analyze(&bytes));
+        }
+        let bytes = read()?;
+        let id = ContentId::of_bytes(&bytes);
+        self.cache.get_or_compute(&id, || analyze(&bytes))
+    }
+}
+
+/// One side of a gate diff: already known from the cache, or bytes to analyse.
+pub(crate) enum Content {
+    Cached(Outcome),
+    Fresh(ContentId, Vec<u8>),
+}
+
+impl Content {
+    /// Size of bytes still to analyse; 0 for a cache hit (nothing to do).
+    pub(crate) fn fresh_len(&self) -> u64 {
+        match self {
+            Content::Cached(_) => 0,
+            Content::Fresh(_, bytes) => bytes.len() as u64,
+        }
+    }
+
+    /// Looks `id` up, calling `read` only on a miss.
+    pub(crate) fn load(
+        cache: Option<&Cache>,
+        id: ContentId,
+        read: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<Content> {
+        match cache.and_then(|c| c.get(&id)) {
+            Some(outcome) => Ok(Content::Cached(outcome)),
+            None => Ok(Content::Fresh(id, read()?)),
+        }
+    }
+
+    /// The outcome, analysing (and storing) fresh bytes.
+    pub(crate) fn outcome(
+        &self,
+        cache: Option<&Cache>,
+        analyze: impl FnOnce(&[u8]) -> Outcome,
+    ) -> Outcome {
+        match self {
+            Content::Cached(outcome) => outcome.clone(),
+            Content::Fresh(id, bytes) => match cache {
+                Some(cache) => cache.compute_and_put(id, || analyze(bytes)),
+                None => analyze(bytes),
+            },
+        }
+    }
+}
