@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+pub(crate) mod analyze;
 pub(crate) mod budget;
 pub(crate) mod cache;
 pub(crate) mod cancel;
@@ -136,7 +137,7 @@ pub fn fuzz_pipeline(bytes: &[u8]) -> usize {
     let limit = guard::DEFAULT_MAX_FILE_BYTES;
     // `analyze_bytes` turns panics into internal errors or a lower analysis
     // level; for the fuzzer they are the findings, so they panic again here.
-    let analyse = |b: &[u8]| match isolate::analyze_bytes(b, limit, options) {
+    let analyse = |b: &[u8]| match analyze::analyze_bytes(b, limit, options) {
         Err(p) if p.kind == outcome::ProblemKind::Internal => panic!("{p}"),
         Ok(a)
             if a.degraded

@@ -437,7 +437,7 @@ fn file_metrics_json(a: &FileAnalysis) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::isolate::analyze_bytes;
+    use crate::analyze::analyze_bytes;
     use crate::metrics::MetricOptions;
 
     fn result(path: &str, text: &str) -> FileResult {

@@ -15,13 +15,14 @@ use serde_json::json;
 
 use super::exit_code;
 use super::prepare::{self, Environment, Prepared};
+use crate::analyze::analyze_bytes_from;
 use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{self, CacheOptions, Content, ContentId};
 use crate::cli::GateArgs;
 use crate::config::ModifiedPolicy;
 use crate::diff::{changed_lines, clip, diff_functions, ChangeKind, FilePair, FunctionChange};
 use crate::git::{self, FileChange};
-use crate::isolate::{analyze_bytes_from, Internal};
+use crate::isolate::Internal;
 use crate::metrics::{FileAnalysis, MetricOptions};
 use crate::outcome::{Problem, ProblemKind};
 use crate::report::{

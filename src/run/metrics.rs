@@ -15,11 +15,11 @@ use anyhow::{Context, Result};
 
 use super::prepare::{self, Environment};
 use super::{cache_fingerprint, exit_code, gate};
+use crate::analyze::analyze_bytes_from;
 use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{CacheOptions, WorktreeCache};
 use crate::cli::MetricsArgs;
 use crate::config::Settings;
-use crate::isolate::analyze_bytes_from;
 use crate::metrics::MetricOptions;
 use crate::outcome::Problem;
 use crate::report::{self, FileResult, Format};

@@ -302,8 +302,14 @@ fn gate_serves_head_side_from_cache() {
     repo.commit_all("init");
     repo.write("app.py", &format!("{SIMPLE}\n{NESTED}"));
     repo.git(&["add", "app.py"]);
-    // By default the hook does not write results this cheap to redo.
-    let first = repo.check(&["--format", "json"]);
+    // The hook does not write results cheaper to redo than its write_min
+    // (5 ms by default; set far above this run's cost here, so that a slow,
+    // loaded machine cannot make the result depend on timing).
+    let first = antipasta_env(
+        repo.path(),
+        &["check", "--format", "json"],
+        &[("ANTIPASTA_CACHE_WRITE_MIN_MS", "60000")],
+    );
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
     assert!(stats.contains("entries: 0"), "{stats}");
