@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use serde_json::json;
 
 use super::exit_code;
 use super::prepare::{self, Environment, Prepared};
@@ -24,10 +23,9 @@ use crate::diff::{changed_lines, clip, diff_functions, ChangeKind, FilePair, Fun
 use crate::git::{self, FileChange};
 use crate::isolate::Internal;
 use crate::metrics::{FileAnalysis, MetricOptions};
-use crate::outcome::{Problem, ProblemKind};
+use crate::outcome::Problem;
 use crate::report::{
-    self, degraded_by_error, degraded_note, file_error, function_metrics_json, violation_json,
-    Format,
+    self, ChangeReport, FileResult, FileStatus, Format, JudgedFunction, Report, ReportKind, Style,
 };
 use crate::thresholds::{check_file_change, check_function_change, Violation};
 
@@ -272,29 +270,19 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         report::warn(&cache.finish());
     }
 
-    // The new sides' outcomes, counted as `metrics` counts them.
-    let mut counted = crate::report::Summary::default();
-    for new in files.iter().filter_map(|f| f.new.as_ref()) {
-        counted.count(new);
-    }
-    let (errors, internal) = (counted.errors, counted.internal);
-    let changed_functions: usize = verdicts.iter().map(|v| v.judged.len()).sum();
-    let violations: usize = verdicts.iter().map(|v| v.violations.len()).sum();
-    let summary = GateSummary {
-        files: files.len(),
-        changed_functions,
-        violations,
-        errors,
-        skipped: counted.skipped,
+    let report = gate_report(files, verdicts, not_checked);
+    let s = report.summary();
+    let (errors, internal, violations) = (s.errors, s.internal, s.violations);
+    let style = Style {
+        verbose: args.flags.verbose,
+        ..Style::default()
     };
-    match args.flags.format {
-        Format::Text => render_text(&files, &verdicts, &summary, args.flags.verbose, out)?,
-        Format::Json => render_json(&files, &verdicts, &summary, &not_checked, out)?,
-    }
+    report::render(&report, args.flags.format, style, out)?;
+    let not_checked = report.not_checked;
     // What follows goes to stderr; a terminal or a hook log shows it after
     // the report only if the report has left the buffer.
     out.flush()?;
-    let over_budget = !not_checked.is_empty() || counted.degraded_by_budget > 0;
+    let over_budget = !not_checked.is_empty() || s.degraded_by_budget > 0;
     if !not_checked.is_empty() {
         let command = match (&range, not_checked.len()) {
             (Some(r), _) => format!("antipasta diff {r} --budget 0"),
@@ -383,6 +371,70 @@ struct FileVerdict {
     changed: Vec<(u32, u32)>,
 }
 
+/// The report of a gate run: each file's new side, its violations, and the
+/// functions judged with both sides' metrics.
+fn gate_report(
+    files: Vec<GateFile>,
+    verdicts: Vec<FileVerdict>,
+    not_checked: Vec<String>,
+) -> Report {
+    // Judged functions first, while every file's old side can be borrowed.
+    let judged: Vec<Vec<JudgedFunction>> = verdicts
+        .iter()
+        .map(|v| {
+            let Some(Ok(new)) = &files[v.index].new else {
+                return Vec::new();
+            };
+            v.judged
+                .iter()
+                .map(|(change, passed)| {
+                    let f = &new.functions[change.new];
+                    let before = change.old.and_then(|(ofi, oi)| {
+                        files[ofi].old.as_ref().map(|a| (&a.functions[oi], a.level))
+                    });
+                    JudgedFunction {
+                        name: f.qualname.clone(),
+                        line: f.line,
+                        end_line: f.end_line,
+                        change: change.kind,
+                        previous_name: before.map(|(b, _)| b.qualname.clone()),
+                        before: before.map(|(b, level)| (b.metrics.clone(), level)),
+                        after: (f.metrics.clone(), new.level),
+                        changed_lines: match change.kind {
+                            ChangeKind::Added => vec![(f.first_line, f.end_line)],
+                            _ => clip(&v.changed, f.first_line, f.end_line),
+                        },
+                        passed: *passed,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let results = files
+        .into_iter()
+        .zip(verdicts)
+        .zip(judged)
+        .map(|((file, verdict), judged)| FileResult {
+            path: file.change.path,
+            change: Some(ChangeReport {
+                status: match (file.change.old, file.change.new) {
+                    (None, _) => FileStatus::Added,
+                    (_, None) => FileStatus::Deleted,
+                    _ => FileStatus::Modified,
+                },
+                judged,
+            }),
+            outcome: file.new,
+            violations: verdict.violations,
+        })
+        .collect();
+    Report {
+        kind: ReportKind::Gate,
+        files: results,
+        not_checked,
+    }
+}
+
 /// Line ranges that changed between two blobs, for the report; empty when
 /// either side cannot be read or decoded (the verdicts do not depend on it).
 fn changed_lines_of(
@@ -400,14 +452,6 @@ fn changed_lines_of(
         (Some(old), Some(new)) => changed_lines(&old.text, &new.text),
         _ => Vec::new(),
     }
-}
-
-struct GateSummary {
-    files: usize,
-    changed_functions: usize,
-    violations: usize,
-    errors: usize,
-    skipped: usize,
 }
 
 /// `path` relative to the work tree, with `/` separators.
@@ -440,149 +484,4 @@ fn normalize(path: &Path) -> PathBuf {
 /// How the violation history names a file: its path below the project root.
 pub(super) fn history_path(rel: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
-}
-
-fn render_text(
-    files: &[GateFile],
-    verdicts: &[FileVerdict],
-    s: &GateSummary,
-    verbose: bool,
-    out: &mut dyn Write,
-) -> Result<()> {
-    for v in verdicts {
-        let file = &files[v.index];
-        match &file.new {
-            Some(Err(p)) if p.kind == ProblemKind::Skipped => {
-                writeln!(out, "{}: {p}", file.change.path)?;
-            }
-            Some(Err(p)) => writeln!(out, "{}: error: {p}", file.change.path)?,
-            Some(Ok(a)) => {
-                if let Some(e) = &a.syntax_error {
-                    writeln!(
-                        out,
-                        "{}: error: {e} (partial: judged what parsed)",
-                        file.change.path
-                    )?;
-                }
-                if let Some(note) = degraded_note(a) {
-                    let error = if degraded_by_error(a) { "error: " } else { "" };
-                    writeln!(out, "{}: {error}{note}", file.change.path)?;
-                }
-            }
-            None => {}
-        }
-        for violation in &v.violations {
-            writeln!(
-                out,
-                "{}:{}: {}: {}",
-                file.change.path,
-                violation.line,
-                violation.function.as_deref().unwrap_or("<file>"),
-                violation.describe()
-            )?;
-        }
-    }
-    if verbose || s.violations > 0 || s.errors > 0 {
-        let line = crate::report::summary_line(
-            s.files,
-            (s.changed_functions, "changed function", "changed functions"),
-            s.violations,
-            s.errors,
-            s.skipped,
-        );
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
-}
-
-fn render_json(
-    files: &[GateFile],
-    verdicts: &[FileVerdict],
-    s: &GateSummary,
-    not_checked: &[String],
-    out: &mut dyn Write,
-) -> Result<()> {
-    let mut functions = Vec::new();
-    let mut violations = Vec::new();
-    let mut file_entries = Vec::new();
-    for v in verdicts {
-        let file = &files[v.index];
-        file_entries.push(json!({
-            "path": file.change.path,
-            "status": match (&file.change.old, &file.change.new) {
-                (None, _) => "added",
-                (_, None) => "deleted",
-                _ => "modified",
-            },
-            "error": match &file.new {
-                Some(Err(p)) if p.kind == ProblemKind::Skipped => json!(null),
-                Some(Err(p)) => json!(p.message),
-                Some(Ok(a)) => json!(file_error(a)),
-                None => json!(null),
-            },
-            "partial": matches!(&file.new, Some(Ok(a)) if a.syntax_error.is_some()),
-            "analysis": match &file.new {
-                Some(Ok(a)) => json!(a.level.name()),
-                _ => json!(null),
-            },
-            "degraded": match &file.new {
-                Some(Ok(a)) => json!(a.degraded.as_ref().map(|d| d.message.clone())),
-                _ => json!(null),
-            },
-            "skipped": match &file.new {
-                Some(Err(p)) if p.kind == ProblemKind::Skipped => json!(p.message),
-                _ => json!(null),
-            },
-        }));
-        if let Some(Ok(new)) = &file.new {
-            for (change, passed) in &v.judged {
-                let f = &new.functions[change.new];
-                let before = change.old.and_then(|(ofi, oi)| {
-                    files[ofi].old.as_ref().map(|a| (&a.functions[oi], a.level))
-                });
-                functions.push(json!({
-                    "path": file.change.path,
-                    "name": f.qualname,
-                    "line": f.line,
-                    "end_line": f.end_line,
-                    "change": change.kind.as_str(),
-                    "previous_name": before.map(|(b, _)| b.qualname.clone()),
-                    "before": before.map(|(b, level)| function_metrics_json(&b.metrics, level)),
-                    "after": function_metrics_json(&f.metrics, new.level),
-                    "changed_lines": match change.kind {
-                        ChangeKind::Added => vec![(f.first_line, f.end_line)],
-                        _ => clip(&v.changed, f.first_line, f.end_line),
-                    },
-                    "verdict": if *passed { "pass" } else { "fail" },
-                }));
-            }
-        }
-        for violation in &v.violations {
-            let mut j = violation_json(violation);
-            if let Some(map) = j.as_object_mut() {
-                map.insert("path".into(), json!(file.change.path));
-                map.insert("change".into(), json!(violation.change.map(|c| c.as_str())));
-                map.insert("before".into(), json!(violation.before));
-            }
-            violations.push(j);
-        }
-    }
-    let report = json!({
-        "version": crate::report::JSON_VERSION,
-        "summary": {
-            "files": s.files,
-            "changed_functions": s.changed_functions,
-            "violations": s.violations,
-            "errors": s.errors,
-            "skipped": s.skipped,
-            "not_checked": not_checked.len(),
-        },
-        "files": file_entries,
-        "not_checked": not_checked,
-        "functions": functions,
-        "violations": violations,
-    });
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)?;
-    Ok(())
 }

@@ -22,7 +22,7 @@ use crate::cli::MetricsArgs;
 use crate::config::Settings;
 use crate::metrics::MetricOptions;
 use crate::outcome::Problem;
-use crate::report::{self, FileResult, Format};
+use crate::report::{self, FileResult, Format, Report, ReportKind, Style};
 use crate::thresholds::check_thresholds;
 
 pub(super) fn metrics(
@@ -109,21 +109,22 @@ pub(super) fn metrics(
     }
     results.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let color = args.format == Format::Text && env.stdout_is_terminal;
-    if args.quiet && args.format == Format::Text {
-        let s = report::summarize(&results);
-        writeln!(
-            out,
-            "{} files, {} functions, {} violations, {} errors",
-            s.files, s.functions, s.violations, s.errors
-        )?;
-    } else {
-        report::render(&results, args.format, color, out).context("writing the report")?;
-    }
-    let s = report::summarize(&results);
+    let mut report = Report {
+        kind: ReportKind::Tree,
+        files: results,
+        not_checked,
+    };
+    let style = Style {
+        color: args.format == Format::Text && env.stdout_is_terminal,
+        quiet: args.quiet,
+        ..Style::default()
+    };
+    report::render(&report, args.format, style, out).context("writing the report")?;
+    let s = report.summary();
+    let not_checked = std::mem::take(&mut report.not_checked);
     // The process exits right after: freeing every function's record one
     // by one (38,000 on sympy) would only delay it.
-    std::mem::forget(results);
+    std::mem::forget(report);
     let over_budget = !not_checked.is_empty() || s.degraded_by_budget > 0;
     if !not_checked.is_empty() {
         let command = format!("antipasta metrics {}", not_checked.join(" "));
@@ -311,8 +312,9 @@ fn analyze_file(
     };
     FileResult {
         path: file.display.clone(),
-        outcome,
+        outcome: Some(outcome),
         violations,
+        change: None,
     }
 }
 

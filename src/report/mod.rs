@@ -1,0 +1,298 @@
+//! The report: one model that every mode fills ([`Report`]), and its
+//! renderers, one per format ([`text`], [`json`]), written to any `Write`.
+//!
+//! Input: a run's per-file results, sorted by path. Output: the report on
+//! stdout, and the run's warnings and notices on stderr ([`warn`], [`say`]):
+//! with the entry (`lib.rs`), the only place that writes to the terminal.
+//! The JSON layout is documented in `docs/json.md`; bump [`JSON_VERSION`]
+//! when a field changes meaning or goes away. A new format is a new module
+//! here and a [`Format`] variant, rendered from [`Report`].
+
+use std::io::{self, Write};
+
+use crate::diff::ChangeKind;
+use crate::metrics::{Cause, FileAnalysis, FunctionMetrics, Level};
+use crate::outcome::{Outcome, ProblemKind};
+use crate::thresholds::Violation;
+
+mod json;
+mod text;
+
+/// Output format of a report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+impl Format {
+    pub(crate) const ALL: [Format; 2] = [Format::Text, Format::Json];
+
+    /// The name `--format` takes.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// What a run found.
+#[derive(Debug)]
+pub(crate) struct Report {
+    pub kind: ReportKind,
+    /// Sorted by path.
+    pub files: Vec<FileResult>,
+    /// Files the time budget left unchecked, sorted.
+    pub not_checked: Vec<String>,
+}
+
+/// Which question the run answered: every function of a tree (`metrics`),
+/// or the changed functions of a diff (`check`, `diff`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReportKind {
+    Tree,
+    Gate,
+}
+
+/// What a run found for one file.
+#[derive(Debug)]
+pub(crate) struct FileResult {
+    pub path: String,
+    /// The analysis (partial when it carries a syntax error), or why the
+    /// file was not analysed; in the gate, of the new side, and `None` for
+    /// a deleted file.
+    pub outcome: Option<Outcome>,
+    pub violations: Vec<Violation>,
+    /// The gate's view of the file: how it changed, what was judged.
+    pub change: Option<ChangeReport>,
+}
+
+/// How a file changed between the two sides of a gate run.
+#[derive(Debug)]
+pub(crate) struct ChangeReport {
+    pub status: FileStatus,
+    /// The functions judged, in the order of the new side.
+    pub judged: Vec<JudgedFunction>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FileStatus {
+    Added,
+    Deleted,
+    Modified,
+}
+
+impl FileStatus {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Added => "added",
+            FileStatus::Deleted => "deleted",
+            FileStatus::Modified => "modified",
+        }
+    }
+}
+
+/// One function the gate judged, with both sides' metrics.
+#[derive(Debug)]
+pub(crate) struct JudgedFunction {
+    pub name: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub change: ChangeKind,
+    /// Its name on the old side, for a renamed or moved function.
+    pub previous_name: Option<String>,
+    /// The old side's metrics and the level they were computed at.
+    pub before: Option<(FunctionMetrics, Level)>,
+    pub after: (FunctionMetrics, Level),
+    /// The new side's changed line ranges inside the function (JSON only).
+    pub changed_lines: Vec<(u32, u32)>,
+    pub passed: bool,
+}
+
+/// How a report is drawn, besides its format.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Style {
+    /// ANSI colour (text, on a terminal).
+    pub color: bool,
+    /// The gate: the summary line even when everything passes.
+    pub verbose: bool,
+    /// `metrics`: the summary line only.
+    pub quiet: bool,
+}
+
+/// Renders `report` in `format`.
+pub(crate) fn render(
+    report: &Report,
+    format: Format,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::render(report, style, out),
+        Format::Json => json::render(report, out),
+    }
+}
+
+/// Totals over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Summary {
+    pub files: usize,
+    pub functions: usize,
+    pub violations: usize,
+    /// Files with an error, including partial analyses (syntax errors).
+    pub errors: usize,
+    /// Of `errors`, those that are antipasta's own failures.
+    pub internal: usize,
+    pub skipped: usize,
+    /// Files analysed below full because of the time budget.
+    pub degraded_by_budget: usize,
+}
+
+impl Summary {
+    /// Counts one file's outcome (not its violations) in every mode.
+    fn count(&mut self, outcome: &Outcome) {
+        match outcome {
+            Ok(a) => {
+                self.functions += a.functions.len();
+                let cause = a.degraded.as_ref().map(|d| d.cause);
+                let failed = cause.is_some_and(Cause::is_error);
+                self.errors += usize::from(a.syntax_error.is_some() || failed);
+                self.internal += usize::from(cause == Some(Cause::Internal));
+                self.degraded_by_budget += usize::from(cause == Some(Cause::Budget));
+            }
+            Err(p) => match p.kind {
+                ProblemKind::Error => self.errors += 1,
+                ProblemKind::Internal => {
+                    self.errors += 1;
+                    self.internal += 1;
+                }
+                ProblemKind::Skipped => self.skipped += 1,
+            },
+        }
+    }
+}
+
+impl Report {
+    /// The run's totals. `functions` counts every function of a tree, and
+    /// the judged ones of a gate run; a deleted file counts as a file.
+    pub(crate) fn summary(&self) -> Summary {
+        let mut s = Summary {
+            files: self.files.len(),
+            ..Summary::default()
+        };
+        for f in &self.files {
+            if let Some(outcome) = &f.outcome {
+                s.count(outcome);
+            }
+            s.violations += f.violations.len();
+        }
+        if self.kind == ReportKind::Gate {
+            s.functions = self
+                .files
+                .iter()
+                .filter_map(|f| f.change.as_ref())
+                .map(|c| c.judged.len())
+                .sum();
+        }
+        s
+    }
+}
+
+/// Whether a file's step down below full counts as an error.
+pub(crate) fn degraded_by_error(a: &FileAnalysis) -> bool {
+    a.degraded.as_ref().is_some_and(|d| d.cause.is_error())
+}
+
+/// A file's error despite an analysis: its syntax error, or the failure
+/// that made it step down (not a budget: that is no error).
+pub(crate) fn file_error(a: &FileAnalysis) -> Option<String> {
+    if let Some(e) = &a.syntax_error {
+        return Some(e.to_string());
+    }
+    a.degraded
+        .as_ref()
+        .filter(|d| d.cause.is_error())
+        .map(|d| d.message.clone())
+}
+
+/// The report line's text for a file analysed below full.
+pub(crate) fn degraded_note(a: &FileAnalysis) -> Option<String> {
+    let why = a.degraded.as_ref()?;
+    Some(format!(
+        "{} analysis ({}): {why}",
+        a.level.name(),
+        a.level.omits()
+    ))
+}
+
+/// `3 files, 7 functions, 2 violations[, 1 error][, 4 skipped]`, shared by
+/// every mode (the gate says "changed functions").
+pub(crate) fn summary_line(
+    files: usize,
+    (functions, one, many): (usize, &str, &str),
+    violations: usize,
+    errors: usize,
+    skipped: usize,
+) -> String {
+    let mut line = format!(
+        "{files} {}, {functions} {}, {violations} {}",
+        plural(files, "file", "files"),
+        plural(functions, one, many),
+        plural(violations, "violation", "violations"),
+    );
+    if errors > 0 {
+        line.push_str(&format!(", {errors} {}", plural(errors, "error", "errors")));
+    }
+    if skipped > 0 {
+        line.push_str(&format!(", {skipped} skipped"));
+    }
+    line
+}
+
+/// Warnings on stderr, one `antipasta: warning: ...` line each (never
+/// mixed into the report on stdout).
+pub(crate) fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("antipasta: warning: {w}");
+    }
+}
+
+/// A line of its own on stderr: `antipasta: {line}`.
+pub(crate) fn say(line: &str) {
+    eprintln!("antipasta: {line}");
+}
+
+/// [`render_not_checked`] on stderr.
+pub(crate) fn warn_not_checked(paths: &[String], budget_ms: u64, command: &str) {
+    let _ = render_not_checked(paths, budget_ms, command, &mut io::stderr());
+}
+
+/// Names the files the time budget left unchecked and the command that
+/// checks them (for the hook's warning, on stderr).
+pub(crate) fn render_not_checked(
+    paths: &[String],
+    budget_ms: u64,
+    command: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "antipasta: warning: time budget of {budget_ms} ms ran out; {} {} not checked:",
+        paths.len(),
+        plural(paths.len(), "file", "files")
+    )?;
+    for p in paths {
+        writeln!(out, "  {p}")?;
+    }
+    writeln!(out, "antipasta: check them with: {command}")
+}
+
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
