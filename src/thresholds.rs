@@ -76,29 +76,20 @@ fn format_pair(before: f64, after: f64) -> (String, String) {
     (b, a)
 }
 
-/// Checks every enabled rule against a file's metrics.
+/// Checks every enabled rule against a file's metrics, as `metrics` does:
+/// every function is judged as if it were new (the gate's judgement with no
+/// history), and the violations carry no change.
 pub(crate) fn check_thresholds(rules: &[Rule], analysis: &FileAnalysis) -> Vec<Violation> {
-    let mut out = Vec::new();
-    for rule in rules.iter().filter(|r| r.enabled) {
-        match rule.scope {
-            Scope::File => {
-                if let Some(value) = analysis.file_value(rule.metric) {
-                    if !rule.passes(value) {
-                        out.push(violation(rule, value, 1, 1, None));
-                    }
-                }
+    let mut out: Vec<Violation> = analysis
+        .functions
+        .iter()
+        .flat_map(|f| judge_function(rules, None, (f, analysis.level), None))
+        .collect();
+    for rule in rules.iter().filter(|r| r.enabled && r.scope == Scope::File) {
+        if let Some(value) = analysis.file_value(rule.metric) {
+            if !rule.passes(value) {
+                out.push(violation(rule, value, 1, 1, None));
             }
-            Scope::Function if analysis.level.provides(rule.metric) => {
-                for f in analysis.functions.iter().filter(|f| !f.ignored) {
-                    if let Some(value) = f.metrics.value(rule.metric) {
-                        if !rule.passes(value) {
-                            out.push(violation(rule, value, f.line, f.column, Some(&f.qualname)));
-                        }
-                    }
-                }
-            }
-            // Not computed at this analysis's level: nothing to check.
-            Scope::Function => {}
         }
     }
     out.sort_by(|a, b| {
@@ -164,12 +155,26 @@ pub(crate) fn check_function_change(
     rules: &[Rule],
     policy: ModifiedPolicy,
     change: ChangeKind,
+    function: (&crate::metrics::FunctionReport, Level),
+    before: Option<(&FunctionMetrics, Level)>,
+) -> Vec<Violation> {
+    judge_function(rules, Some((change, policy)), function, before)
+}
+
+/// The one judgement of a function: against every enabled function rule
+/// its analysis level computes, by the gate's policy for `change` (`None`:
+/// judged as new, the violations unlabelled, as `metrics` reports them).
+/// A function with an ignore marker passes everything.
+fn judge_function(
+    rules: &[Rule],
+    change: Option<(ChangeKind, ModifiedPolicy)>,
     (function, level): (&crate::metrics::FunctionReport, Level),
     before: Option<(&FunctionMetrics, Level)>,
 ) -> Vec<Violation> {
     if function.ignored {
         return Vec::new();
     }
+    let (kind, policy) = change.unwrap_or((ChangeKind::Added, ModifiedPolicy::Strict));
     let mut out = Vec::new();
     for rule in rules
         .iter()
@@ -185,7 +190,7 @@ pub(crate) fn check_function_change(
         let old = before
             .filter(|(_, old_level)| old_level.provides(rule.metric))
             .and_then(|(m, _)| m.value(rule.metric));
-        if !gate_value(rule, change, policy, old, after) {
+        if !gate_value(rule, kind, policy, old, after) {
             let mut v = violation(
                 rule,
                 after,
@@ -193,7 +198,7 @@ pub(crate) fn check_function_change(
                 function.column,
                 Some(&function.qualname),
             );
-            v.change = Some(change);
+            v.change = change.map(|(kind, _)| kind);
             v.before = old;
             out.push(v);
         }
