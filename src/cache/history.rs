@@ -50,7 +50,7 @@ mod tests {
 
     fn options() -> CacheOptions {
         CacheOptions {
-            limit_bytes: Some(crate::config::DEFAULT_CACHE_SIZE_BYTES),
+            limit_bytes: Some(256 << 20),
             ..CacheOptions::default()
         }
     }

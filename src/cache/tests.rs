@@ -10,7 +10,8 @@ fn sample() -> Outcome {
     Ok(analyze(&source, MetricOptions::default()).unwrap())
 }
 
-const DEFAULT_LIMIT_BYTES: u64 = crate::config::DEFAULT_CACHE_SIZE_BYTES;
+/// The default `cache_size` (256 MB).
+const DEFAULT_LIMIT_BYTES: u64 = 256 << 20;
 
 fn options(limit: u64) -> CacheOptions {
     CacheOptions {
