@@ -110,13 +110,20 @@ impl Repo {
 /// Runs a real `git commit` (with whatever hook is installed), with the
 /// built binaries first on PATH.
 pub fn commit(repo: &Repo, args: &[&str]) -> Output {
+    let mut all = vec!["commit", "-q"];
+    all.extend_from_slice(args);
+    git_with_binaries(repo, &all)
+}
+
+/// Runs `git ARGS` in `repo` with the built binaries first on PATH, as a
+/// user who installed them would (`git antipasta`, hooks).
+pub fn git_with_binaries(repo: &Repo, args: &[&str]) -> Output {
     let path = format!(
         "{}:{}",
         bin_dir().display(),
         std::env::var("PATH").unwrap_or_default()
     );
     Command::new("git")
-        .args(["commit", "-q"])
         .args(args)
         .current_dir(repo.path())
         .env("PATH", path)

@@ -176,19 +176,7 @@ fn options_work_before_the_default_command() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "1 file, 1 changed function, 0 violations\n");
 
-    let path = format!(
-        "{}:{}",
-        bin_dir().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let git = Command::new("git")
-        .args(["antipasta", "-v"])
-        .current_dir(repo.path())
-        .env("PATH", path)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .unwrap();
+    let git = git_with_binaries(&repo, &["antipasta", "-v"]);
     assert_eq!(git.status.code(), Some(0), "{}", stderr(&git));
     assert_eq!(stdout(&git), "1 file, 1 changed function, 0 violations\n");
 

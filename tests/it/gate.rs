@@ -1,8 +1,6 @@
 //! The staged gate in real repositories: `antipasta check`, `diff`, the
 //! installed hook under a real `git commit`.
 
-use std::process::Command;
-
 use crate::common::*;
 
 fn code(o: &std::process::Output) -> Option<i32> {
@@ -414,19 +412,7 @@ fn git_antipasta_without_arguments_checks_the_staged_changes() {
     let repo = repo_with_simple();
     repo.write("bad.py", COMPLEX);
     repo.git(&["add", "bad.py"]);
-    let path = format!(
-        "{}:{}",
-        bin_dir().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = Command::new("git")
-        .arg("antipasta")
-        .current_dir(repo.path())
-        .env("PATH", path)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .unwrap();
+    let out = git_with_binaries(&repo, &["antipasta"]);
     assert_eq!(code(&out), Some(1), "{}{}", stdout(&out), stderr(&out));
     assert!(
         stdout(&out).contains("bad.py:1: deep: cognitive_complexity 22 > 15 (added)"),
