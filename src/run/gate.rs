@@ -19,11 +19,12 @@ use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{self, CacheOptions, Content, ContentId};
 use crate::cli::GateArgs;
 use crate::config::ModifiedPolicy;
+use crate::config::Settings;
 use crate::diff::{changed_lines, clip, diff_functions, ChangeKind, FilePair, FunctionChange};
 use crate::git::{self, FileChange};
 use crate::isolate::Internal;
 use crate::metrics::{FileAnalysis, MetricOptions};
-use crate::outcome::Problem;
+use crate::outcome::{Outcome, Problem};
 use crate::report::{
     self, ChangeReport, FileResult, FileStatus, Format, JudgedFunction, Report, ReportKind, Style,
 };
@@ -52,6 +53,8 @@ pub(super) struct GateRun<'a> {
     pub env: &'a Environment,
 }
 
+/// The gate: which changes → both sides' contents → analysis within the
+/// budget → function diff and verdicts → report and exit code.
 pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     let GateRun {
         cwd,
@@ -71,43 +74,19 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.flags.thresholds)?;
     report::warn(&warnings);
+    let hook = range.is_none();
 
-    let changes = match &range {
-        Some(spec) => {
-            let (old, new) = git::resolve_range(&repo, spec)?;
-            git::commit_changes(&repo, old, new)?
-        }
-        None => git::staged_changes(&repo)?,
-    };
-
-    let wanted: Option<HashSet<String>> = (!args.paths.is_empty()).then(|| {
-        args.paths
-            .iter()
-            .map(|p| repo_relative(&cwd.join(p), &workdir))
-            .collect()
-    });
-    let mut files = Vec::new();
-    for change in changes {
-        let abs = workdir.join(&change.path);
-        let rel = abs
-            .strip_prefix(&root)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| PathBuf::from(&change.path));
-        if !settings.is_python_file(Path::new(&change.path))
-            || settings.is_ignored(&rel)
-            || wanted.as_ref().is_some_and(|w| !w.contains(&change.path))
-        {
-            continue;
-        }
-        files.push((change, rel));
-    }
-
+    let files = select(
+        &repo,
+        range.as_deref(),
+        &settings,
+        &args.paths,
+        (cwd, &workdir, &root),
+    )?;
     let options = MetricOptions {
         mi_multi_as_comments: settings.mi_multi_as_comments,
         function_hashes: true,
     };
-    // Blobs are read here, on one thread (a gix Repository is not Sync);
-    // analysis fans out. A blob already in the cache is not even read.
     let mut notices = Vec::new();
     let cache = (!files.is_empty())
         .then(|| {
@@ -115,7 +94,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
                 &repo,
                 &cache_options
                     .with_configured_size(settings.cache_size_bytes)
-                    .with_write_min(if range.is_none() {
+                    .with_write_min(if hook {
                         cache::HOOK_WRITE_MIN
                     } else {
                         std::time::Duration::ZERO
@@ -126,47 +105,13 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         })
         .flatten();
     report::warn(&notices);
-    let mut blobs = Vec::with_capacity(files.len());
-    for (change, _) in &files {
-        let load = |id: gix::ObjectId| {
-            Content::load(cache.as_ref(), ContentId::Blob(id), || {
-                git::read_blob(&repo, id, &change.path)
-            })
-            .context(Internal)
-        };
-        let old = change.old.map(load).transpose()?;
-        let new = change.new.map(load).transpose()?;
-        blobs.push((old, new));
-    }
-    let hook = range.is_none();
+    let blobs = load(&repo, cache.as_ref(), &files)?;
     let budget_ms = args
         .flags
         .budget
         .unwrap_or(if hook { settings.budget_ms } else { 0 });
     let budget = Budget::from_start(budget_ms).with_file_delay(env.test_file_delay);
-    let keys: Vec<Priority> = files
-        .iter()
-        .zip(&blobs)
-        .map(|((_, rel), (_, new))| Priority {
-            critical: settings.critical.matches(rel),
-            violated_before: cache
-                .as_ref()
-                .is_some_and(|c| c.had_violations(&history_path(rel))),
-            change_bytes: new.as_ref().map_or(0, Content::fresh_len),
-        })
-        .collect();
-    let limit = settings.max_file_bytes;
-    let measure = |bytes: &[u8]| {
-        analyze_bytes_from(bytes, limit, options, budget.level_now(bytes.len() as u64))
-    };
-    let analysed = map_in_order(&blobs, &priority_order(&keys), budget, |(old, new)| {
-        (
-            old.as_ref()
-                .and_then(|c| c.outcome(cache.as_ref(), measure).ok()),
-            new.as_ref().map(|c| c.outcome(cache.as_ref(), measure)),
-        )
-    })
-    .context(Internal)?;
+    let analysed = analyse(&files, &blobs, cache.as_ref(), &settings, options, budget)?;
     if let Some(code) = crate::cancel::requested() {
         if let Some(cache) = cache {
             report::warn(&cache.finish());
@@ -192,81 +137,14 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     }
     not_checked.sort();
     let files = gate_files;
-
-    let empty = Vec::new();
-    let pairs: Vec<FilePair<'_>> = files
-        .iter()
-        .map(|f| FilePair {
-            old: f.old.as_ref().map_or(&empty, |a| &a.functions),
-            new: match &f.new {
-                Some(Ok(a)) => &a.functions,
-                _ => &empty,
-            },
-        })
-        .collect();
-    let changes = diff_functions(&pairs);
-
-    let policy = settings.modified;
-    let mut verdicts: Vec<FileVerdict> = Vec::new();
-    for (fi, file) in files.iter().enumerate() {
-        let mut verdict = FileVerdict {
-            index: fi,
-            judged: Vec::new(),
-            violations: Vec::new(),
-            changed: Vec::new(),
-        };
-        if args.flags.format == Format::Json {
-            if let (Some(old), Some(new)) = (file.change.old, file.change.new) {
-                verdict.changed = changed_lines_of(&repo, old, new, &file.change.path);
-            }
-        }
-        if let Some(Ok(new)) = &file.new {
-            let rules = settings.rules_for(&file.rel);
-            for change in &changes[fi] {
-                let (kind, effective, effective_policy) =
-                    judged_kind(change, args.flags.all, policy);
-                if kind == ChangeKind::Unchanged && !args.flags.all {
-                    continue;
-                }
-                let function = &new.functions[change.new];
-                let before = change.old.and_then(|(ofi, oi)| {
-                    files[ofi]
-                        .old
-                        .as_ref()
-                        .map(|a| (&a.functions[oi].metrics, a.level))
-                });
-                let v = check_function_change(
-                    &rules,
-                    effective_policy,
-                    effective,
-                    (function, new.level),
-                    before,
-                );
-                verdict.judged.push((*change, v.is_empty()));
-                verdict.violations.extend(v);
-            }
-            let file_policy = if args.flags.all {
-                ModifiedPolicy::Strict
-            } else {
-                policy
-            };
-            verdict.violations.extend(check_file_change(
-                &rules,
-                file_policy,
-                settings.file_metric_margin,
-                new,
-                file.old.as_ref(),
-            ));
-            verdict
-                .violations
-                .sort_by_key(|v| (v.line, v.column, v.metric));
-            if let Some(cache) = &cache {
+    let changed_lines = args.flags.format == Format::Json;
+    let verdicts = judge(&repo, &files, &settings, args.flags.all, changed_lines);
+    if let Some(cache) = cache {
+        for (file, verdict) in files.iter().zip(&verdicts) {
+            if matches!(file.new, Some(Ok(_))) {
                 cache.record_violations(&history_path(&file.rel), !verdict.violations.is_empty());
             }
         }
-        verdicts.push(verdict);
-    }
-    if let Some(cache) = cache {
         report::warn(&cache.finish());
     }
 
@@ -313,6 +191,184 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         ));
     }
     Ok(ExitCode::from(code))
+}
+
+/// Which changes: the staged ones (index vs HEAD) or a range's, then only
+/// Python files that are not ignored and, when `paths` are given, among
+/// them. Each with its path below the project root, for rules.
+fn select(
+    repo: &gix::Repository,
+    range: Option<&str>,
+    settings: &Settings,
+    paths: &[PathBuf],
+    (cwd, workdir, root): (&Path, &Path, &Path),
+) -> Result<Vec<(FileChange, PathBuf)>> {
+    let changes = match range {
+        Some(spec) => {
+            let (old, new) = git::resolve_range(repo, spec)?;
+            git::commit_changes(repo, old, new)?
+        }
+        None => git::staged_changes(repo)?,
+    };
+    let wanted: Option<HashSet<String>> = (!paths.is_empty()).then(|| {
+        paths
+            .iter()
+            .map(|p| repo_relative(&cwd.join(p), workdir))
+            .collect()
+    });
+    let mut files = Vec::new();
+    for change in changes {
+        let abs = workdir.join(&change.path);
+        let rel = abs
+            .strip_prefix(root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| PathBuf::from(&change.path));
+        if !settings.is_python_file(Path::new(&change.path))
+            || settings.is_ignored(&rel)
+            || wanted.as_ref().is_some_and(|w| !w.contains(&change.path))
+        {
+            continue;
+        }
+        files.push((change, rel));
+    }
+    Ok(files)
+}
+
+/// Both sides' contents. Blobs are read here, on one thread (a gix
+/// Repository is not Sync); a blob already in the cache is not even read.
+fn load(
+    repo: &gix::Repository,
+    cache: Option<&cache::Cache>,
+    files: &[(FileChange, PathBuf)],
+) -> Result<Vec<Sides>> {
+    let mut blobs = Vec::with_capacity(files.len());
+    for (change, _) in files {
+        let load = |id: gix::ObjectId| {
+            Content::load(cache, ContentId::Blob(id), || {
+                git::read_blob(repo, id, &change.path)
+            })
+            .context(Internal)
+        };
+        let old = change.old.map(load).transpose()?;
+        let new = change.new.map(load).transpose()?;
+        blobs.push((old, new));
+    }
+    Ok(blobs)
+}
+
+/// One file's two contents: HEAD (or the base) and staged (or the head).
+type Sides = (Option<Content>, Option<Content>);
+
+/// Both sides of every file analysed, in parallel, the most critical files
+/// first; `None` for a file the budget left unchecked. An old side that
+/// cannot be analysed counts as absent (everything on the new side is new).
+#[allow(clippy::type_complexity)]
+fn analyse(
+    files: &[(FileChange, PathBuf)],
+    blobs: &[Sides],
+    cache: Option<&cache::Cache>,
+    settings: &Settings,
+    options: MetricOptions,
+    budget: Budget,
+) -> Result<Vec<Option<(Option<FileAnalysis>, Option<Outcome>)>>> {
+    let keys: Vec<Priority> = files
+        .iter()
+        .zip(blobs)
+        .map(|((_, rel), (_, new))| Priority {
+            critical: settings.critical.matches(rel),
+            violated_before: cache.is_some_and(|c| c.had_violations(&history_path(rel))),
+            change_bytes: new.as_ref().map_or(0, Content::fresh_len),
+        })
+        .collect();
+    let limit = settings.max_file_bytes;
+    let measure = |bytes: &[u8]| {
+        analyze_bytes_from(bytes, limit, options, budget.level_now(bytes.len() as u64))
+    };
+    map_in_order(blobs, &priority_order(&keys), budget, |(old, new)| {
+        (
+            old.as_ref().and_then(|c| c.outcome(cache, measure).ok()),
+            new.as_ref().map(|c| c.outcome(cache, measure)),
+        )
+    })
+    .context(Internal)
+}
+
+/// The function diff across all files, then each file's verdicts: the
+/// changed functions (every function with `all`) by the modified-code
+/// policy, and the file-scope rules. `changed_lines`: also compute the
+/// changed line ranges (for the JSON report).
+fn judge(
+    repo: &gix::Repository,
+    files: &[GateFile],
+    settings: &Settings,
+    all: bool,
+    changed_lines: bool,
+) -> Vec<FileVerdict> {
+    let empty = Vec::new();
+    let pairs: Vec<FilePair<'_>> = files
+        .iter()
+        .map(|f| FilePair {
+            old: f.old.as_ref().map_or(&empty, |a| &a.functions),
+            new: match &f.new {
+                Some(Ok(a)) => &a.functions,
+                _ => &empty,
+            },
+        })
+        .collect();
+    let changes = diff_functions(&pairs);
+    let policy = settings.modified;
+    let mut verdicts: Vec<FileVerdict> = Vec::new();
+    for (fi, file) in files.iter().enumerate() {
+        let mut verdict = FileVerdict {
+            index: fi,
+            judged: Vec::new(),
+            violations: Vec::new(),
+            changed: Vec::new(),
+        };
+        if changed_lines {
+            if let (Some(old), Some(new)) = (file.change.old, file.change.new) {
+                verdict.changed = changed_lines_of(repo, old, new, &file.change.path);
+            }
+        }
+        if let Some(Ok(new)) = &file.new {
+            let rules = settings.rules_for(&file.rel);
+            for change in &changes[fi] {
+                let (kind, effective, effective_policy) = judged_kind(change, all, policy);
+                if kind == ChangeKind::Unchanged && !all {
+                    continue;
+                }
+                let function = &new.functions[change.new];
+                let before = change.old.and_then(|(ofi, oi)| {
+                    files[ofi]
+                        .old
+                        .as_ref()
+                        .map(|a| (&a.functions[oi].metrics, a.level))
+                });
+                let v = check_function_change(
+                    &rules,
+                    effective_policy,
+                    effective,
+                    (function, new.level),
+                    before,
+                );
+                verdict.judged.push((*change, v.is_empty()));
+                verdict.violations.extend(v);
+            }
+            let file_policy = if all { ModifiedPolicy::Strict } else { policy };
+            verdict.violations.extend(check_file_change(
+                &rules,
+                file_policy,
+                settings.file_metric_margin,
+                new,
+                file.old.as_ref(),
+            ));
+            verdict
+                .violations
+                .sort_by_key(|v| (v.line, v.column, v.metric));
+        }
+        verdicts.push(verdict);
+    }
+    verdicts
 }
 
 /// The last line of a failing gate: that it failed, and how to go on.
