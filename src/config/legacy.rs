@@ -367,10 +367,11 @@ pub(crate) fn migrate_yaml(path: &Path) -> anyhow::Result<String> {
         "# Migrated from {name} (the Python antipasta's format).\n\
          # Every rule is written out in full, so this file means what the YAML meant.\n"
     );
-    if !warnings.is_empty() {
+    let notes: Vec<String> = warnings.into_iter().chain(scope_notes(&settings)).collect();
+    if !notes.is_empty() {
         out.push_str("# Notes from the migration:\n");
-        for w in &warnings {
-            out.push_str(&format!("#   - {w}\n"));
+        for note in &notes {
+            out.push_str(&format!("#   - {note}\n"));
         }
     }
     out.push('\n');

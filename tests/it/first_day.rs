@@ -299,6 +299,10 @@ fn legacy_yaml_warnings_name_the_fix_once() {
     assert_eq!(stderr(&out), "");
     let toml = std::fs::read_to_string(dir.path().join(".antipasta.toml")).unwrap();
     assert!(toml.contains("scope = \"file\""), "{toml}");
+    assert!(
+        toml.contains("#   - halstead_volume is judged per file, not per function"),
+        "the migration notes name the scope difference: {toml}"
+    );
 }
 
 #[test]
