@@ -108,19 +108,27 @@ fn change_taking_mi_across_the_limit_is_blocked() {
     );
 }
 
+/// A repository with `legacy.py` committed and `file_metric_margin = 0`.
+fn no_margin_repo(legacy: &str) -> Repo {
+    let repo = Repo::new();
+    repo.write("legacy.py", legacy);
+    repo.write(".antipasta.toml", "file_metric_margin = 0\n");
+    repo.commit_all("legacy");
+    repo
+}
+
+/// Stages `text` as `legacy.py` and runs `antipasta check`.
+fn stage_and_check(repo: &Repo, text: &str) -> std::process::Output {
+    repo.write("legacy.py", text);
+    repo.git(&["add", "legacy.py"]);
+    repo.check(&[])
+}
+
 #[test]
 fn margin_is_configurable_and_zero_means_no_worse() {
     let legacy = functions(8);
-    let repo = Repo::new();
-    repo.write("legacy.py", &legacy);
-    repo.write(".antipasta.toml", "file_metric_margin = 0\n");
-    repo.commit_all("legacy");
-    repo.write(
-        "legacy.py",
-        &format!("{legacy}def g(x):\n    return x + 1\n"),
-    );
-    repo.git(&["add", "legacy.py"]);
-    let out = repo.check(&[]);
+    let repo = no_margin_repo(&legacy);
+    let out = stage_and_check(&repo, &format!("{legacy}def g(x):\n    return x + 1\n"));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("maintainability_index 42.17 → 41.52 < 50 (modified)"),
@@ -128,9 +136,7 @@ fn margin_is_configurable_and_zero_means_no_worse() {
         stdout(&out)
     );
     // A comment-only change still passes with no margin at all.
-    repo.write("legacy.py", &legacy.replacen("def f2", "# note\ndef f2", 1));
-    repo.git(&["add", "legacy.py"]);
-    let out = repo.check(&[]);
+    let out = stage_and_check(&repo, &legacy.replacen("def f2", "# note\ndef f2", 1));
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
     repo.write(".antipasta.toml", "file_metric_margin = -1\n");
@@ -149,13 +155,8 @@ fn worsening_hidden_by_rounding_is_shown_with_more_digits() {
     // `>` → `>=` in one of 22 functions lowers MI from 21.2346 to 21.2272:
     // both are 21.23 at two decimals.
     let legacy = functions(22);
-    let repo = Repo::new();
-    repo.write("legacy.py", &legacy);
-    repo.write(".antipasta.toml", "file_metric_margin = 0\n");
-    repo.commit_all("legacy");
-    repo.write("legacy.py", &legacy.replacen("if x > 7:", "if x >= 7:", 1));
-    repo.git(&["add", "legacy.py"]);
-    let out = repo.check(&[]);
+    let repo = no_margin_repo(&legacy);
+    let out = stage_and_check(&repo, &legacy.replacen("if x > 7:", "if x >= 7:", 1));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
