@@ -24,6 +24,8 @@ impl clap::ValueEnum for Format {
 #[command(
     name = "antipasta",
     version,
+    // Our own `-V/--version`, so that `--version --verbose` can say more.
+    disable_version_flag = true,
     about = "A fast code-complexity gate for Python: checks cyclomatic and cognitive complexity, \
              Halstead metrics, maintainability index and line counts against thresholds.",
     after_help = "Exit codes: 0 clean, 1 violations, 2 usage, configuration or internal error, \
@@ -41,6 +43,11 @@ pub(crate) struct Cli {
 
     #[command(flatten)]
     pub cache: CacheArgs,
+
+    /// Print the version (and the build's commit); with `--verbose`, also
+    /// the features, target, profile and cache formats.
+    #[arg(short = 'V', long)]
+    pub version: bool,
 
     /// `check`'s options, for a bare `antipasta -v` / `git antipasta -v`.
     #[command(flatten)]
@@ -70,6 +77,9 @@ pub(crate) enum Command {
     /// Inspect and maintain the analysis cache.
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// The version with the build's commit, features, target, profile and
+    /// cache formats (for bug reports; the same as `--version --verbose`).
+    Version,
 }
 
 impl Command {
@@ -82,6 +92,7 @@ impl Command {
             Command::Hook(_) => "hook",
             Command::Config(_) => "config",
             Command::Cache(_) => "cache",
+            Command::Version => "version",
         }
     }
 }

@@ -28,6 +28,7 @@ pub(crate) mod run;
 pub(crate) mod source;
 pub(crate) mod suppress;
 pub(crate) mod thresholds;
+pub(crate) mod version;
 
 /// The allocator of every antipasta binary (see Cargo.toml for why).
 #[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]

@@ -68,6 +68,11 @@ pub(crate) use worktree::{open_for_repo, Content, WorktreeCache};
 /// Bump when the store's layout (keyspaces, meta records) changes: a fresh
 /// store is started and the old one deleted.
 const SCHEMA: u32 = 2;
+/// The store schema and the record format, for `antipasta version`.
+pub(crate) fn formats() -> (u32, u32) {
+    (SCHEMA, record::FORMAT)
+}
+
 /// How long to wait for a store held by another process.
 const LOCK_WAIT: Duration = Duration::from_millis(200);
 /// Access stamps are refreshed when older than this (minutes).

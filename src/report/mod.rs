@@ -16,6 +16,7 @@ use crate::outcome::{Outcome, ProblemKind};
 use crate::thresholds::Violation;
 
 mod json;
+pub(crate) use json::JSON_VERSION;
 mod text;
 
 /// Output format of a report.

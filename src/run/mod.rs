@@ -26,6 +26,11 @@ use prepare::Environment;
 
 /// Runs a parsed command line; `Err` means exit code 2.
 pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
+    // Before anything is read: a version always answers.
+    if cli.version || matches!(cli.command, Some(Command::Version)) {
+        let verbose = cli.gate.verbose || matches!(cli.command, Some(Command::Version));
+        return version(verbose, out);
+    }
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let env = Environment::read();
     let config = cli.config.as_deref();
@@ -101,7 +106,19 @@ pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         Command::Cache(cmd) => commands::cache(&cwd, &cache, cmd, out),
         Command::Hook(cmd) => commands::hook(&cwd, cmd, out),
         Command::Config(cmd) => commands::config(&cwd, config, cmd, out),
+        Command::Version => version(true, out),
     }
+}
+
+/// `--version`, `--version --verbose` and `version`.
+fn version(verbose: bool, out: &mut dyn Write) -> Result<ExitCode> {
+    let text = if verbose {
+        crate::version::verbose()
+    } else {
+        crate::version::line() + "\n"
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The pre-commit hook's answer to its own failure (a panic, a git object

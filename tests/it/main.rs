@@ -7,3 +7,4 @@ mod first_day;
 mod gate;
 mod metrics;
 mod robust;
+mod version;
