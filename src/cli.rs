@@ -16,7 +16,7 @@ impl clap::ValueEnum for Format {
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()))
+        Some(clap::builder::PossibleValue::new(self.name()).help(self.help()))
     }
 }
 
@@ -158,6 +158,11 @@ pub(crate) struct MetricsArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Write the report to FILE instead of standard output (warnings and
+    /// the blocked-commit line still go to standard error).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Time budget in milliseconds (default: none). When it runs out no new
     /// file starts; the files not checked are listed.
     #[arg(long, value_name = "MS")]
@@ -194,6 +199,11 @@ pub(crate) struct GateFlags {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// Write the report to FILE instead of standard output (warnings and
+    /// the blocked-commit line still go to standard error).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Time budget in milliseconds, 0 for none (default: `budget_ms`, 1000,
     /// for `check`; none for `diff`). When it runs out no new file starts;
     /// the files not checked are listed with the command that checks them.
@@ -208,6 +218,7 @@ impl GateFlags {
         self.all |= before.all;
         self.verbose |= before.verbose;
         self.budget = self.budget.or(before.budget);
+        self.output = self.output.take().or(before.output);
         if self.format == Format::Text {
             self.format = before.format;
         }

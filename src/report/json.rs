@@ -125,35 +125,10 @@ fn render_gate(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut violations = Vec::new();
     let mut files = Vec::new();
     for file in &report.files {
-        let mut entry = Map::new();
-        entry.insert("path".into(), json!(file.path));
-        let status = file.change.as_ref().map(|c| c.status.as_str());
-        entry.insert("status".into(), json!(status));
-        outcome_fields(&mut entry, file.outcome.as_ref());
-        files.push(Value::Object(entry));
-        for f in file.change.iter().flat_map(|c| &c.judged) {
-            functions.push(json!({
-                "path": file.path,
-                "name": f.name,
-                "line": f.line,
-                "end_line": f.end_line,
-                "change": f.change.as_str(),
-                "previous_name": f.previous_name,
-                "before": f.before.as_ref().map(|(m, level)| function_metrics_json(m, *level)),
-                "after": function_metrics_json(&f.after.0, f.after.1),
-                "changed_lines": f.changed_lines,
-                "verdict": if f.passed { "pass" } else { "fail" },
-            }));
-        }
-        for violation in &file.violations {
-            let mut j = violation_json(violation);
-            if let Some(map) = j.as_object_mut() {
-                map.insert("path".into(), json!(file.path));
-                map.insert("change".into(), json!(violation.change.map(|c| c.as_str())));
-                map.insert("before".into(), json!(violation.before));
-            }
-            violations.push(j);
-        }
+        let (entry, judged, violated) = gate_file(file);
+        files.push(entry);
+        functions.extend(judged);
+        violations.extend(violated);
     }
     let document = json!({
         "version": JSON_VERSION,
@@ -171,6 +146,91 @@ fn render_gate(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "violations": violations,
     });
     serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+/// One file of a gate run: its entry, its judged functions and its
+/// violations, each with the path.
+fn gate_file(file: &FileResult) -> (Value, Vec<Value>, Vec<Value>) {
+    let mut entry = Map::new();
+    entry.insert("path".into(), json!(file.path));
+    let status = file.change.as_ref().map(|c| c.status.as_str());
+    entry.insert("status".into(), json!(status));
+    outcome_fields(&mut entry, file.outcome.as_ref());
+    let functions = file
+        .change
+        .iter()
+        .flat_map(|c| &c.judged)
+        .map(|f| {
+            json!({
+                "path": file.path,
+                "name": f.name,
+                "line": f.line,
+                "end_line": f.end_line,
+                "change": f.change.as_str(),
+                "previous_name": f.previous_name,
+                "before": f.before.as_ref().map(|(m, level)| function_metrics_json(m, *level)),
+                "after": function_metrics_json(&f.after.0, f.after.1),
+                "changed_lines": f.changed_lines,
+                "verdict": if f.passed { "pass" } else { "fail" },
+            })
+        })
+        .collect();
+    let violations = file
+        .violations
+        .iter()
+        .map(|violation| {
+            let mut j = violation_json(violation);
+            if let Some(map) = j.as_object_mut() {
+                map.insert("path".into(), json!(file.path));
+                map.insert("change".into(), json!(violation.change.map(|c| c.as_str())));
+                map.insert("before".into(), json!(violation.before));
+            }
+            j
+        })
+        .collect();
+    (Value::Object(entry), functions, violations)
+}
+
+/// JSON Lines (`--format json-lines`): one compact object per file, in
+/// the layout of the JSON report's entries (a gate file also carries its
+/// `functions` and `violations`), then one line with the `summary`. A
+/// reader can process a very large tree a line at a time.
+pub(super) fn render_lines(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for file in &report.files {
+        let line = match report.kind {
+            ReportKind::Tree => json_file(file),
+            ReportKind::Gate => {
+                let (mut entry, functions, violations) = gate_file(file);
+                if let Some(map) = entry.as_object_mut() {
+                    map.insert("functions".into(), Value::Array(functions));
+                    map.insert("violations".into(), Value::Array(violations));
+                }
+                entry
+            }
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        writeln!(out)?;
+    }
+    let s = report.summary();
+    let mut summary = json!({
+        "files": s.files,
+        "violations": s.violations,
+        "errors": s.errors,
+        "skipped": s.skipped,
+    });
+    if let Some(map) = summary.as_object_mut() {
+        match report.kind {
+            ReportKind::Tree => map.insert("functions".into(), json!(s.functions)),
+            ReportKind::Gate => {
+                map.insert("not_checked".into(), json!(report.not_checked.len()));
+                map.insert("changed_functions".into(), json!(s.functions))
+            }
+        };
+    }
+    let last =
+        json!({ "version": JSON_VERSION, "summary": summary, "not_checked": report.not_checked });
+    serde_json::to_writer(&mut *out, &last)?;
     writeln!(out)
 }
 

@@ -1,5 +1,7 @@
 //! The report: one model that every mode fills ([`Report`]), and its
-//! renderers, one per format ([`text`], [`json`]), written to any `Write`.
+//! renderers, one per format ([`text`], [`json`], [`sarif`], [`github`],
+//! [`gitlab`], [`junit`], [`csv`]), written to any `Write`; [`findings`]
+//! flattens it for the CI formats.
 //!
 //! Input: a run's per-file results, sorted by path. Output: the report on
 //! stdout, and the run's warnings and notices on stderr ([`warn`], [`say`]):
@@ -15,9 +17,15 @@ use crate::metrics::{Cause, FileAnalysis, FunctionMetrics, Level};
 use crate::outcome::{Outcome, ProblemKind};
 use crate::thresholds::Violation;
 
+mod csv;
+mod findings;
+mod github;
+mod gitlab;
 mod json;
-pub(crate) use json::JSON_VERSION;
+mod junit;
+mod sarif;
 mod text;
+pub(crate) use json::JSON_VERSION;
 
 /// Output format of a report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,16 +33,51 @@ pub(crate) enum Format {
     #[default]
     Text,
     Json,
+    JsonLines,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+    Csv,
 }
 
 impl Format {
-    pub(crate) const ALL: [Format; 2] = [Format::Text, Format::Json];
+    pub(crate) const ALL: [Format; 8] = [
+        Format::Text,
+        Format::Json,
+        Format::JsonLines,
+        Format::Sarif,
+        Format::Github,
+        Format::Gitlab,
+        Format::Junit,
+        Format::Csv,
+    ];
 
     /// The name `--format` takes.
     pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Text => "text",
             Format::Json => "json",
+            Format::JsonLines => "json-lines",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// What the format is for, for `--help`.
+    pub(crate) fn help(self) -> &'static str {
+        match self {
+            Format::Text => "one line per violation and a summary",
+            Format::Json => "the whole report (docs/json.md)",
+            Format::JsonLines => "one JSON object per file, then the summary",
+            Format::Sarif => "SARIF 2.1.0, for code scanning",
+            Format::Github => "GitHub Actions annotations",
+            Format::Gitlab => "GitLab Code Quality report",
+            Format::Junit => "JUnit XML test report",
+            Format::Csv => "one row per function with every metric",
         }
     }
 }
@@ -133,6 +176,12 @@ pub(crate) fn render(
     match format {
         Format::Text => text::render(report, style, out),
         Format::Json => json::render(report, out),
+        Format::JsonLines => json::render_lines(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
+        Format::Gitlab => gitlab::render(report, out),
+        Format::Junit => junit::render(report, out),
+        Format::Csv => csv::render(report, out),
     }
 }
 

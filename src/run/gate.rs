@@ -137,7 +137,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     }
     not_checked.sort();
     let files = gate_files;
-    let changed_lines = args.flags.format == Format::Json;
+    let changed_lines = matches!(args.flags.format, Format::Json | Format::JsonLines);
     let verdicts = judge(&repo, &files, &settings, args.flags.all, changed_lines);
     if let Some(cache) = cache {
         for (file, verdict) in files.iter().zip(&verdicts) {
@@ -155,7 +155,13 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         verbose: args.flags.verbose,
         ..Style::default()
     };
-    report::render(&report, args.flags.format, style, out)?;
+    super::render_report(
+        &report,
+        args.flags.format,
+        style,
+        args.flags.output.as_deref(),
+        out,
+    )?;
     let not_checked = report.not_checked;
     // What follows goes to stderr; a terminal or a hook log shows it after
     // the report only if the report has left the buffer.

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::prepare::{self, Environment};
 use super::{cache_fingerprint, exit_code, gate};
@@ -115,11 +115,11 @@ pub(super) fn metrics(
         not_checked,
     };
     let style = Style {
-        color: args.format == Format::Text && env.stdout_is_terminal,
+        color: args.format == Format::Text && env.stdout_is_terminal && args.output.is_none(),
         quiet: args.quiet,
         ..Style::default()
     };
-    report::render(&report, args.format, style, out).context("writing the report")?;
+    super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
     let s = report.summary();
     let not_checked = std::mem::take(&mut report.not_checked);
     // The process exits right after: freeing every function's record one

@@ -110,6 +110,27 @@ pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     }
 }
 
+/// Renders the report to `--output FILE` when given, else to `out`.
+fn render_report(
+    report: &report::Report,
+    format: report::Format,
+    style: report::Style,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match output {
+        None => report::render(report, format, style, out).context("writing the report"),
+        Some(path) => {
+            let write = || -> std::io::Result<()> {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+                report::render(report, format, style, &mut file)?;
+                file.into_inner().map_err(|e| e.into_error())?.sync_all()
+            };
+            write().with_context(|| format!("writing the report to {}", path.display()))
+        }
+    }
+}
+
 /// `--version`, `--version --verbose` and `version`.
 fn version(verbose: bool, out: &mut dyn Write) -> Result<ExitCode> {
     let text = if verbose {

@@ -4,6 +4,7 @@
 mod cache;
 mod common;
 mod first_day;
+mod formats;
 mod gate;
 mod metrics;
 mod robust;

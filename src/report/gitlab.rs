@@ -1,0 +1,45 @@
+//! GitLab Code Quality (`--format gitlab`): a JSON array of issues, which
+//! the merge request widget and the diff view show when a job publishes it
+//! as `artifacts:reports:codequality`.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::findings::{file_problems, findings, Severity};
+use super::Report;
+
+pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut issues: Vec<Value> = findings(report)
+        .iter()
+        .map(|f| {
+            let mut lines = serde_json::Map::new();
+            lines.insert("begin".into(), json!(f.violation.line.max(1)));
+            if let Some(end) = f.end_line {
+                lines.insert("end".into(), json!(end.max(f.violation.line)));
+            }
+            json!({
+                "description": f.message(),
+                "check_name": f.violation.metric.name(),
+                "fingerprint": f.fingerprint(),
+                "severity": "major",
+                "location": { "path": f.path, "lines": lines },
+            })
+        })
+        .collect();
+    for p in file_problems(report) {
+        if p.severity != Severity::Error {
+            continue;
+        }
+        let key = format!("{}\0antipasta-error", p.path);
+        issues.push(json!({
+            "description": format!("{}: {}", p.path, p.message),
+            "check_name": "antipasta_error",
+            "fingerprint": format!("{:016x}", twox_hash::XxHash3_64::oneshot(key.as_bytes())),
+            "severity": "critical",
+            "location": { "path": p.path, "lines": { "begin": 1 } },
+        }));
+    }
+    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    writeln!(out)
+}
