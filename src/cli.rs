@@ -167,6 +167,26 @@ pub(crate) struct MetricsArgs {
     /// file starts; the files not checked are listed.
     #[arg(long, value_name = "MS")]
     pub budget: Option<u64>,
+
+    /// Analyse only shard K of N (1-based): a fixed share of the files,
+    /// chosen by a hash of each path, for a CI matrix of N jobs. Adding a
+    /// file moves only that file.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("`{text}` is not K/N with 1 <= K <= N, e.g. 2/3");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Default, Args)]

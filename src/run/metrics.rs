@@ -25,6 +25,13 @@ use crate::outcome::Problem;
 use crate::report::{self, FileResult, Format, Report, ReportKind, Style};
 use crate::thresholds::check_thresholds;
 
+/// Whether `path` belongs to shard `k` of `n`: a hash of the path as
+/// reported, so each file's shard does not depend on the other files.
+fn in_shard(path: &str, (k, n): (u64, u64)) -> bool {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    twox_hash::XxHash3_64::oneshot(path.as_bytes()) % n == k - 1
+}
+
 pub(super) fn metrics(
     cwd: &Path,
     explicit_config: Option<&Path>,
@@ -66,6 +73,13 @@ pub(super) fn metrics(
         (files, opened)
     });
     report::warn(&notices);
+    let files = match args.shard {
+        Some(shard) => files
+            .into_iter()
+            .filter(|f| in_shard(&f.display, shard))
+            .collect(),
+        None => files,
+    };
     let cache = cache.filter(|_| !files.is_empty());
     let budget = Budget::from_start(args.budget.unwrap_or(0)).with_file_delay(env.test_file_delay);
     let order = match budget.ms {

@@ -545,3 +545,88 @@ fn the_schema_check_rejects_what_is_not_sarif() {
     sarif["version"] = "2.0.0".into();
     assert!(!validator.is_valid(&sarif));
 }
+
+#[test]
+fn shards_together_are_exactly_one_run() {
+    // A few hundred files, some over the limits, one that does not parse.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        let text = match i % 7 {
+            0 => COMPLEX.replace("deep", &format!("deep_{i}")),
+            3 => NESTED.to_string(),
+            _ => SIMPLE.replace("add", &format!("add_{i}")),
+        };
+        crate::common::write(dir.path(), &format!("pkg{}/m{i}.py", i % 9), &text);
+    }
+    crate::common::write(dir.path(), "pkg0/broken.py", "def broken(:\n");
+    let run = |args: &[&str]| -> (Value, Option<i32>) {
+        let mut all = vec!["metrics", "--no-cache", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = antipasta(dir.path(), &all);
+        (
+            serde_json::from_str(&stdout(&out)).unwrap(),
+            out.status.code(),
+        )
+    };
+    let (whole, whole_code) = run(&[]);
+    let whole_files = whole["files"].as_array().unwrap().clone();
+    assert_eq!(whole_files.len(), 301);
+    for n in 1..=3u64 {
+        let mut files = Vec::new();
+        let mut codes = Vec::new();
+        let mut sums = [0u64; 4];
+        for k in 1..=n {
+            let (shard, code) = run(&["--shard", &format!("{k}/{n}")]);
+            let mine = shard["files"].as_array().unwrap();
+            if n > 1 {
+                assert!(
+                    !mine.is_empty() && mine.len() < whole_files.len(),
+                    "shard {k}/{n}"
+                );
+            }
+            for (i, key) in ["files", "functions", "violations", "errors"]
+                .iter()
+                .enumerate()
+            {
+                sums[i] += shard["summary"][key].as_u64().unwrap();
+            }
+            files.extend(mine.iter().cloned());
+            codes.push(code.unwrap());
+        }
+        files.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+        // Every file in exactly one shard, with the same values and violations.
+        assert_eq!(files, whole_files, "N = {n}");
+        for (i, key) in ["files", "functions", "violations", "errors"]
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(
+                sums[i],
+                whole["summary"][key].as_u64().unwrap(),
+                "{key}, N = {n}"
+            );
+        }
+        assert_eq!(codes.iter().max().copied(), whole_code);
+    }
+    // A file keeps its shard when another file is added.
+    let shard_of = |path: &str| -> u64 {
+        (1..=3)
+            .find(|k| {
+                let (s, _) = run(&["--shard", &format!("{k}/3")]);
+                s["files"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["path"] == path)
+            })
+            .unwrap()
+    };
+    let before = shard_of("pkg1/m1.py");
+    crate::common::write(dir.path(), "pkg1/new.py", SIMPLE);
+    assert_eq!(shard_of("pkg1/m1.py"), before);
+    for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
+        let out = antipasta(dir.path(), &["metrics", "--shard", bad]);
+        assert_eq!(out.status.code(), Some(2), "--shard {bad}");
+        assert!(crate::common::stderr(&out).contains("K/N"), "--shard {bad}");
+    }
+}
