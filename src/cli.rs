@@ -68,6 +68,9 @@ pub(crate) enum Command {
     Diff(DiffArgs),
     /// Analyse files and directories and check every function against the thresholds.
     Metrics(MetricsArgs),
+    /// Join the JSON reports of `metrics --shard K/N` jobs into one report,
+    /// in any format, with the exit code of the whole run.
+    Merge(MergeArgs),
     /// Install or remove the git pre-commit hook of this repository.
     #[command(subcommand)]
     Hook(HookCommand),
@@ -89,6 +92,7 @@ impl Command {
             Command::Check(_) => "check",
             Command::Diff(_) => "diff",
             Command::Metrics(_) => "metrics",
+            Command::Merge(_) => "merge",
             Command::Hook(_) => "hook",
             Command::Config(_) => "config",
             Command::Cache(_) => "cache",
@@ -173,6 +177,26 @@ pub(crate) struct MetricsArgs {
     /// file moves only that file.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u64, u64)>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The shards' reports, written by `metrics --format json` (or
+    /// `json-lines`) of this antipasta.
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Print only the summary line (text format).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `K/N` with 1 <= K <= N.

@@ -47,6 +47,21 @@ impl Cause {
     pub(crate) fn is_error(self) -> bool {
         self != Cause::Budget
     }
+
+    pub(crate) const ALL: [Cause; 3] = [Cause::TooDeep, Cause::Internal, Cause::Budget];
+
+    /// The name the JSON report gives it (`degraded_cause`).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Cause::TooDeep => "too_deep",
+            Cause::Internal => "internal",
+            Cause::Budget => "budget",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Cause> {
+        Cause::ALL.into_iter().find(|c| c.name() == name)
+    }
 }
 
 impl std::fmt::Display for Degraded {
@@ -71,6 +86,12 @@ impl Level {
             Level::Reduced => "reduced",
             Level::Minimal => "minimal",
         }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Level> {
+        [Level::Full, Level::Reduced, Level::Minimal]
+            .into_iter()
+            .find(|l| l.name() == name)
     }
 
     /// The next level down, `None` below minimal (skipped).

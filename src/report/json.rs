@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::{file_error, FileResult, Report, ReportKind};
 use crate::metrics::halstead::Halstead;
-use crate::metrics::{FileAnalysis, FunctionMetrics, Level, MetricKind};
+use crate::metrics::{Cause, FileAnalysis, FunctionMetrics, Level, MetricKind};
 use crate::outcome::{Outcome, ProblemKind};
 use crate::thresholds::Violation;
 
@@ -35,7 +35,9 @@ fn render_tree(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "violations": s.violations,
             "errors": s.errors,
             "skipped": s.skipped,
+            "not_checked": report.not_checked.len(),
         },
+        "not_checked": report.not_checked,
     });
     let head = serde_json::to_string_pretty(&head)?;
     // Reopen the object after its last member to append `files`.
@@ -63,6 +65,7 @@ fn json_file(r: &FileResult) -> Value {
                     json!({
                         "name": f.qualname,
                         "line": f.line,
+                        "column": f.column,
                         "end_line": f.end_line,
                         "ignored": f.ignored,
                         "metrics": function_metrics_json(&f.metrics, a.level),
@@ -114,7 +117,21 @@ fn outcome_fields(entry: &mut Map<String, Value>, outcome: Option<&Outcome>) {
     );
     entry.insert("analysis".into(), analysis);
     entry.insert("degraded".into(), degraded);
+    let cause = match outcome {
+        Some(Ok(a)) => a.degraded.as_ref().map(|d| d.cause.name()),
+        _ => None,
+    };
+    entry.insert("degraded_cause".into(), json!(cause));
     entry.insert("skipped".into(), skipped);
+    let internal = match outcome {
+        Some(Ok(a)) => a
+            .degraded
+            .as_ref()
+            .is_some_and(|d| d.cause == Cause::Internal),
+        Some(Err(p)) => p.kind == ProblemKind::Internal,
+        None => false,
+    };
+    entry.insert("internal".into(), json!(internal));
 }
 
 /// The gate's report: the files with how they changed, the judged
@@ -240,11 +257,28 @@ fn violation_json(v: &Violation) -> Value {
         "type": v.metric.name(),
         "message": v.describe(),
         "line_number": v.line,
+        "column": v.column,
         "function": v.function,
         "value": v.value,
         "threshold": v.threshold,
         "comparison": v.comparison.as_str(),
     })
+}
+
+/// Why a file has no line counts, as `raw_error` says it.
+fn raw_error_text(line: u32) -> String {
+    format!("{RAW_ERROR_PREFIX}{line}{RAW_ERROR_SUFFIX}")
+}
+
+const RAW_ERROR_PREFIX: &str = "radon's tokenizer rejects line ";
+const RAW_ERROR_SUFFIX: &str = ": line counts and MI unavailable";
+
+/// The line of a [`raw_error_text`] (for reading reports back).
+pub(super) fn raw_error_line(text: &str) -> Option<u32> {
+    text.strip_prefix(RAW_ERROR_PREFIX)?
+        .strip_suffix(RAW_ERROR_SUFFIX)?
+        .parse()
+        .ok()
 }
 
 fn halstead_json(map: &mut Map<String, Value>, h: &Halstead) {
@@ -320,13 +354,7 @@ fn file_metrics_json(a: &FileAnalysis) -> Value {
             map.insert("raw_error".into(), Value::Null);
         }
         Err(e) => {
-            map.insert(
-                "raw_error".into(),
-                json!(format!(
-                    "radon's tokenizer rejects line {}: line counts and MI unavailable",
-                    e.line
-                )),
-            );
+            map.insert("raw_error".into(), json!(raw_error_text(e.line)));
         }
     }
     Value::Object(map)
@@ -345,6 +373,12 @@ mod tests {
             violations: Vec::new(),
             change: None,
         }
+    }
+
+    #[test]
+    fn raw_error_text_round_trips() {
+        assert_eq!(raw_error_line(&raw_error_text(17)), Some(17));
+        assert_eq!(raw_error_line("something else"), None);
     }
 
     /// The streamed report equals the whole document pretty-printed at once.
@@ -375,7 +409,9 @@ mod tests {
                     "violations": s.violations,
                     "errors": s.errors,
                     "skipped": s.skipped,
+                    "not_checked": 0,
                 },
+                "not_checked": [],
                 "files": report.files.iter().map(json_file).collect::<Vec<_>>(),
             });
             let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";

@@ -1,7 +1,8 @@
 //! The report: one model that every mode fills ([`Report`]), and its
 //! renderers, one per format ([`text`], [`json`], [`sarif`], [`github`],
 //! [`gitlab`], [`junit`], [`csv`]), written to any `Write`; [`findings`]
-//! flattens it for the CI formats.
+//! flattens it for the CI formats; [`read`] reads `metrics` JSON reports
+//! back, to merge shards.
 //!
 //! Input: a run's per-file results, sorted by path. Output: the report on
 //! stdout, and the run's warnings and notices on stderr ([`warn`], [`say`]):
@@ -23,6 +24,7 @@ mod github;
 mod gitlab;
 mod json;
 mod junit;
+pub(crate) mod read;
 mod sarif;
 mod text;
 pub(crate) use json::JSON_VERSION;

@@ -11,14 +11,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::prepare::{self, Environment};
 use super::{cache_fingerprint, exit_code, gate};
 use crate::analyze::analyze_bytes_from;
 use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{CacheOptions, WorktreeCache};
-use crate::cli::MetricsArgs;
+use crate::cli::{MergeArgs, MetricsArgs};
 use crate::config::Settings;
 use crate::metrics::MetricOptions;
 use crate::outcome::Problem;
@@ -146,6 +146,50 @@ pub(super) fn metrics(
     }
     let code = exit_code(s.errors, s.violations, over_budget, &settings);
     Ok(ExitCode::from(code))
+}
+
+/// `antipasta merge`: the shards' reports as one, rendered in any format,
+/// with the exit code the single run would have had.
+pub(super) fn merge(
+    cwd: &Path,
+    explicit_config: Option<&Path>,
+    args: MergeArgs,
+    env: &Environment,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    // Only `on_budget_exceeded` matters here; the thresholds were applied
+    // by the shards.
+    let settings = crate::config::load(cwd, explicit_config)?.settings;
+    let mut reports = Vec::with_capacity(args.reports.len());
+    for path in &args.reports {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(cwd.join(path))
+            .with_context(|| format!("reading the report {name}"))?;
+        reports.push((name.clone(), report::read::read(&name, &text)?));
+    }
+    let report = report::read::merge(reports)?;
+    let style = Style {
+        color: args.format == Format::Text && env.stdout_is_terminal && args.output.is_none(),
+        quiet: args.quiet,
+        ..Style::default()
+    };
+    super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
+    let s = report.summary();
+    let over_budget = !report.not_checked.is_empty() || s.degraded_by_budget > 0;
+    if !report.not_checked.is_empty() {
+        report::warn(&[format!(
+            "the shards' time budget left {} {} not checked: {}",
+            report.not_checked.len(),
+            report::plural(report.not_checked.len(), "file", "files"),
+            report.not_checked.join(" ")
+        )]);
+    }
+    Ok(ExitCode::from(exit_code(
+        s.errors,
+        s.violations,
+        over_budget,
+        &settings,
+    )))
 }
 
 fn file_priority(file: &InputFile, settings: &Settings, cache: Option<&WorktreeCache>) -> Priority {

@@ -103,6 +103,7 @@ pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
             out,
         ),
         Command::Metrics(args) => metrics::metrics(&cwd, config, args, &cache, &env, out),
+        Command::Merge(args) => metrics::merge(&cwd, config, args, &env, out),
         Command::Cache(cmd) => commands::cache(&cwd, &cache, cmd, out),
         Command::Hook(cmd) => commands::hook(&cwd, cmd, out),
         Command::Config(cmd) => commands::config(&cwd, config, cmd, out),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::common::{antipasta, stdout, Repo, COMPLEX, NESTED, SIMPLE};
+use crate::common::{antipasta, stderr, stdout, Repo, COMPLEX, NESTED, SIMPLE};
 
 const ODD_PATH: &str = "my dir/caf\u{e9}.py";
 
@@ -546,9 +546,8 @@ fn the_schema_check_rejects_what_is_not_sarif() {
     assert!(!validator.is_valid(&sarif));
 }
 
-#[test]
-fn shards_together_are_exactly_one_run() {
-    // A few hundred files, some over the limits, one that does not parse.
+/// A few hundred files, some over the limits, one that does not parse.
+fn sharded_tree() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for i in 0..300 {
         let text = match i % 7 {
@@ -559,6 +558,12 @@ fn shards_together_are_exactly_one_run() {
         crate::common::write(dir.path(), &format!("pkg{}/m{i}.py", i % 9), &text);
     }
     crate::common::write(dir.path(), "pkg0/broken.py", "def broken(:\n");
+    dir
+}
+
+#[test]
+fn shards_together_are_exactly_one_run() {
+    let dir = sharded_tree();
     let run = |args: &[&str]| -> (Value, Option<i32>) {
         let mut all = vec!["metrics", "--no-cache", "--format", "json"];
         all.extend_from_slice(args);
@@ -629,4 +634,125 @@ fn shards_together_are_exactly_one_run() {
         assert_eq!(out.status.code(), Some(2), "--shard {bad}");
         assert!(crate::common::stderr(&out).contains("K/N"), "--shard {bad}");
     }
+}
+
+/// `merge` of the shards' reports renders, in every format, the bytes a
+/// single run renders, with its exit code.
+#[test]
+fn merged_shards_render_as_one_run() {
+    let dir = sharded_tree();
+    crate::common::write(dir.path(), "pkg2/binary.py", "x = 1\0\n");
+    crate::common::write(
+        dir.path(),
+        "pkg3/exempt.py",
+        &format!("# antipasta: ignore -- legacy\n{COMPLEX}"),
+    );
+    let formats = [
+        "text",
+        "json",
+        "json-lines",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+        "csv",
+    ];
+    let whole: Vec<(String, Option<i32>)> = formats
+        .iter()
+        .map(|f| {
+            let out = antipasta(dir.path(), &["metrics", "--no-cache", "--format", f]);
+            (stdout(&out), out.status.code())
+        })
+        .collect();
+    assert_eq!(whole[0].1, Some(2), "the broken file makes it exit 2");
+    let reports = tempfile::tempdir().unwrap();
+    for n in [1u64, 2, 3] {
+        let mut names = Vec::new();
+        for k in 1..=n {
+            // Shards may write either JSON layout.
+            let format = if k % 2 == 0 { "json-lines" } else { "json" };
+            let name = reports.path().join(format!("shard-{k}-of-{n}.{format}"));
+            let out = antipasta(
+                dir.path(),
+                &[
+                    "metrics",
+                    "--no-cache",
+                    "--shard",
+                    &format!("{k}/{n}"),
+                    "--format",
+                    format,
+                    "-o",
+                    name.to_str().unwrap(),
+                ],
+            );
+            assert!(
+                out.status.code().is_some_and(|c| c <= 2),
+                "{}",
+                stderr(&out)
+            );
+            names.push(name.to_str().unwrap().to_owned());
+        }
+        for (format, (expected, code)) in formats.iter().zip(&whole) {
+            let mut args = vec!["merge", "--format", format];
+            args.extend(names.iter().map(String::as_str));
+            let out = antipasta(dir.path(), &args);
+            assert_eq!(&stdout(&out), expected, "--format {format}, N = {n}");
+            assert_eq!(out.status.code(), *code, "--format {format}, N = {n}");
+        }
+    }
+}
+
+#[test]
+fn merge_refuses_what_is_not_a_set_of_shards() {
+    let dir = sharded_tree();
+    let out_dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| out_dir.path().join(name).to_str().unwrap().to_owned();
+    let metrics = |args: &[&str], file: &str| {
+        let mut all = vec!["metrics", "--no-cache", "--format", "json", "-o"];
+        let file = path(file);
+        all.push(&file);
+        all.extend_from_slice(args);
+        antipasta(dir.path(), &all);
+    };
+    metrics(&["--shard", "1/2"], "a.json");
+    metrics(&["--shard", "1/3"], "b.json");
+    let merge = |files: &[&str]| {
+        let mut all = vec!["merge".to_owned()];
+        all.extend(files.iter().map(|f| path(f)));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let out = antipasta(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(2), "{files:?}");
+        assert!(stdout(&out).is_empty(), "{files:?}: no report on an error");
+        stderr(&out)
+    };
+    // Shards of different N overlap.
+    let err = merge(&["a.json", "b.json"]);
+    assert!(
+        err.contains("is in both") && err.contains("a.json"),
+        "{err}"
+    );
+    // A report cut short.
+    let text = std::fs::read_to_string(path("a.json")).unwrap();
+    std::fs::write(path("cut.json"), &text[..text.len() / 2]).unwrap();
+    let err = merge(&["cut.json"]);
+    assert!(err.contains("cut.json: not a `metrics"), "{err}");
+    // One edited so that its summary no longer matches.
+    let edited = text.replacen("\"violations\": ", "\"violations\": 1", 1);
+    std::fs::write(path("edited.json"), edited).unwrap();
+    let err = merge(&["edited.json"]);
+    assert!(
+        err.contains("the report is incomplete or was edited"),
+        "{err}"
+    );
+    // A gate report.
+    let repo = crate::common::Repo::new();
+    repo.write("a.py", SIMPLE);
+    repo.git(&["add", "a.py"]);
+    let gate = repo.check(&["--format", "json"]);
+    std::fs::write(path("gate.json"), stdout(&gate)).unwrap();
+    let err = merge(&["gate.json"]);
+    assert!(err.contains("is a `check`/`diff` report"), "{err}");
+    // A file that is not there.
+    let err = merge(&["missing.json"]);
+    assert!(err.contains("reading the report"), "{err}");
 }
