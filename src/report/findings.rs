@@ -30,17 +30,23 @@ impl Finding<'_> {
     /// Stable across runs while the function keeps its file and name: the
     /// lines it sits on do not count, so moving it keeps its alerts.
     pub(crate) fn fingerprint(&self) -> String {
-        let key = format!(
-            "{}\0{}\0{}",
+        fingerprint(&[
             self.path,
             self.violation.function.as_deref().unwrap_or(""),
-            self.violation.metric.name()
-        );
-        format!("{:016x}", twox_hash::XxHash3_64::oneshot(key.as_bytes()))
+            self.violation.metric.name(),
+        ])
     }
 }
 
 /// Every violation of the report, in report order.
+/// A stable identity for CI systems that track findings across runs: the
+/// xxh3 of the parts joined by NUL, in hex. No line numbers, so it stays
+/// when the code moves.
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
+    let key = parts.join("\0");
+    format!("{:016x}", twox_hash::XxHash3_64::oneshot(key.as_bytes()))
+}
+
 pub(crate) fn findings(report: &Report) -> Vec<Finding<'_>> {
     report
         .files

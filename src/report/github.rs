@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::findings::{file_problems, findings, Severity};
-use super::{summary_line, Report, ReportKind};
+use super::Report;
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for f in findings(report) {
@@ -37,16 +37,7 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             data(&format!("{}: {}", p.path, p.message))
         )?;
     }
-    let s = report.summary();
-    let functions = match report.kind {
-        ReportKind::Tree => (s.functions, "function", "functions"),
-        ReportKind::Gate => (s.functions, "changed function", "changed functions"),
-    };
-    writeln!(
-        out,
-        "{}",
-        summary_line(s.files, functions, s.violations, s.errors, s.skipped)
-    )
+    writeln!(out, "{}", report.summary_text())
 }
 
 /// A command's message, escaped as GitHub documents for workflow commands.

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::findings::{file_problems, findings, Severity};
+use super::findings::{file_problems, findings, fingerprint, Severity};
 use super::Report;
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -31,11 +31,10 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         if p.severity != Severity::Error {
             continue;
         }
-        let key = format!("{}\0antipasta-error", p.path);
         issues.push(json!({
             "description": format!("{}: {}", p.path, p.message),
             "check_name": "antipasta_error",
-            "fingerprint": format!("{:016x}", twox_hash::XxHash3_64::oneshot(key.as_bytes())),
+            "fingerprint": fingerprint(&[p.path, "antipasta-error"]),
             "severity": "critical",
             "location": { "path": p.path, "lines": { "begin": 1 } },
         }));

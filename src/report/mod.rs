@@ -252,6 +252,19 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The summary line of the text and GitHub formats: `3 files, 7
+    /// functions, 2 violations, ...` (the gate counts changed functions).
+    pub(crate) fn summary_text(&self) -> String {
+        let s = self.summary();
+        let functions = match self.kind {
+            ReportKind::Tree => (s.functions, "function", "functions"),
+            ReportKind::Gate => (s.functions, "changed function", "changed functions"),
+        };
+        summary_line(s.files, functions, s.violations, s.errors, s.skipped)
+    }
+}
+
 /// Whether a file's step down below full counts as an error.
 pub(crate) fn degraded_by_error(a: &FileAnalysis) -> bool {
     a.degraded.as_ref().is_some_and(|d| d.cause.is_error())

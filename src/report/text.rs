@@ -7,9 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::{
-    degraded_by_error, degraded_note, summary_line, FileResult, Report, ReportKind, Style,
-};
+use super::{degraded_by_error, degraded_note, FileResult, Report, ReportKind, Style};
 use crate::outcome::ProblemKind;
 
 pub(super) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
@@ -46,17 +44,12 @@ pub(super) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::
             }
         }
     }
-    let functions = match report.kind {
-        ReportKind::Tree => (s.functions, "function", "functions"),
-        ReportKind::Gate => (s.functions, "changed function", "changed functions"),
-    };
     let quiet_gate =
         report.kind == ReportKind::Gate && !style.verbose && s.violations == 0 && s.errors == 0;
     if quiet_gate {
         return Ok(());
     }
-    let line = summary_line(s.files, functions, s.violations, s.errors, s.skipped);
-    writeln!(out, "{line}")
+    writeln!(out, "{}", report.summary_text())
 }
 
 /// The lines saying why a file was not (fully) analysed.
