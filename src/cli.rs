@@ -68,6 +68,10 @@ pub(crate) enum Command {
     Diff(DiffArgs),
     /// Analyse files and directories and check every function against the thresholds.
     Metrics(MetricsArgs),
+    /// Record the violations a legacy codebase has now, so that checks fail
+    /// only on new or worsened ones; shrink or check that ledger.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
     /// Join the JSON reports of `metrics --shard K/N` jobs into one report,
     /// in any format, with the exit code of the whole run.
     Merge(MergeArgs),
@@ -93,6 +97,7 @@ impl Command {
             Command::Diff(_) => "diff",
             Command::Metrics(_) => "metrics",
             Command::Merge(_) => "merge",
+            Command::Baseline(_) => "baseline",
             Command::Hook(_) => "hook",
             Command::Config(_) => "config",
             Command::Cache(_) => "cache",
@@ -172,11 +177,51 @@ pub(crate) struct MetricsArgs {
     #[arg(long, value_name = "MS")]
     pub budget: Option<u64>,
 
+    #[command(flatten)]
+    pub ledger: LedgerArgs,
+
     /// Analyse only shard K of N (1-based): a fixed share of the files,
     /// chosen by a hash of each path, for a CI matrix of N jobs. Adding a
     /// file moves only that file.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u64, u64)>,
+}
+
+/// Which baseline ledger a checking run applies.
+#[derive(Clone, Debug, Default, PartialEq, Args)]
+pub(crate) struct LedgerArgs {
+    /// Apply this baseline ledger (default: `baseline` in the configuration,
+    /// else .antipasta-baseline.json in the project root when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Apply no baseline ledger: report every violation.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BaselineCommand {
+    /// Write the ledger anew with every violation there is now (the only
+    /// command that adds entries).
+    Create(BaselineArgs),
+    /// Shrink the ledger: drop entries that no longer violate or no longer
+    /// exist, lower values that improved. Never adds or raises an entry.
+    Update(BaselineArgs),
+    /// Exit 1 when `update` would shrink the ledger (for CI), naming the entries.
+    Check(BaselineArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BaselineArgs {
+    /// Files or directories (default: the current directory).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// The ledger file (default: `baseline` in the configuration, else
+    /// .antipasta-baseline.json in the project root).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -248,6 +293,9 @@ pub(crate) struct GateFlags {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub ledger: LedgerArgs,
+
     /// Time budget in milliseconds, 0 for none (default: `budget_ms`, 1000,
     /// for `check`; none for `diff`). When it runs out no new file starts;
     /// the files not checked are listed with the command that checks them.
@@ -263,6 +311,8 @@ impl GateFlags {
         self.verbose |= before.verbose;
         self.budget = self.budget.or(before.budget);
         self.output = self.output.take().or(before.output);
+        self.ledger.baseline = self.ledger.baseline.take().or(before.ledger.baseline);
+        self.ledger.no_baseline |= before.ledger.no_baseline;
         if self.format == Format::Text {
             self.format = before.format;
         }

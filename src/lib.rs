@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub(crate) mod analyze;
+pub(crate) mod baseline;
 pub(crate) mod budget;
 pub(crate) mod cache;
 pub(crate) mod cancel;

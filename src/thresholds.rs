@@ -26,6 +26,8 @@ pub(crate) struct Violation {
     /// before the change when there was one.
     pub change: Option<ChangeKind>,
     pub before: Option<f64>,
+    /// With a baseline: the recorded value this one is worse than.
+    pub baseline: Option<f64>,
 }
 
 impl Violation {
@@ -48,6 +50,9 @@ impl Violation {
         );
         if let Some(change) = self.change {
             text.push_str(&format!(" ({})", change.as_str()));
+        }
+        if let Some(recorded) = self.baseline {
+            text.push_str(&format!(" (baseline {})", format_value(recorded)));
         }
         text
     }
@@ -111,6 +116,7 @@ fn violation(rule: &Rule, value: f64, line: u32, column: u32, function: Option<&
         function: function.map(str::to_owned),
         change: None,
         before: None,
+        baseline: None,
     }
 }
 
@@ -539,8 +545,17 @@ mod tests {
             function: Some("Parser.parse".into()),
             change: Some(ChangeKind::Modified),
             before: Some(12.0),
+            baseline: None,
         };
         assert_eq!(v.describe(), "cognitive_complexity 12 → 17 > 15 (modified)");
+        let recorded = Violation {
+            baseline: Some(15.5),
+            ..v
+        };
+        assert_eq!(
+            recorded.describe(),
+            "cognitive_complexity 12 → 17 > 15 (modified) (baseline 15.50)"
+        );
     }
 
     #[test]

@@ -412,6 +412,9 @@ pub(crate) struct Settings {
     pub(crate) critical: PathPatterns,
     /// The pre-commit hook lets the commit through when antipasta itself fails.
     pub(crate) fail_open: bool,
+    /// The baseline ledger, relative to the project root (`None`: the
+    /// default file, used when it exists).
+    pub(crate) baseline: Option<String>,
 }
 
 /// `on_budget_exceeded`: what the gate says about files it had no time for.
@@ -440,6 +443,9 @@ pub(crate) const DEFAULT_FILE_METRIC_MARGIN: f64 = 6.0;
 /// Default `cache_size`: the analysis cache's limit on disk.
 pub(crate) const DEFAULT_CACHE_SIZE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The baseline ledger's file in the project root, unless `baseline` names one.
+pub(crate) const DEFAULT_BASELINE_FILE: &str = ".antipasta-baseline.json";
+
 /// Default `budget_ms` of the pre-commit check.
 pub(crate) const DEFAULT_HOOK_BUDGET_MS: u64 = 1000;
 
@@ -461,6 +467,7 @@ impl Default for Settings {
             on_budget_exceeded: BudgetPolicy::Pass,
             critical: PathPatterns::empty(),
             fail_open: true,
+            baseline: None,
         }
     }
 }

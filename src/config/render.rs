@@ -51,6 +51,9 @@ pub(crate) fn show(settings: &Settings) -> String {
         string_array(settings.critical.patterns())
     ));
     out.push_str(&format!("fail_open = {}\n", settings.fail_open));
+    if let Some(path) = &settings.baseline {
+        out.push_str(&format!("baseline = {}\n", quote(path)));
+    }
 
     let mut rules = settings.rules.clone();
     // A default metric with no rule at all would come back with its default
@@ -215,6 +218,14 @@ pub(crate) fn init_template() -> String {
     );
     out.push_str(&format!("# fail_open = {}\n\n", defaults.fail_open));
     out.push_str(
+        "# The baseline ledger (`antipasta baseline create`): recorded violations\n\
+         # pass unless they get worse. Used when the file exists.\n",
+    );
+    out.push_str(&format!(
+        "# baseline = {}\n\n",
+        quote(super::DEFAULT_BASELINE_FILE)
+    ));
+    out.push_str(
         "# Limits. A value passes when `value <comparison> threshold` holds; the\n\
          # comparison is `>=` for maintainability_index and `<=` for the rest.\n\
          # Setting a limit here keeps the metric's comparison and scope.\n\
@@ -300,6 +311,7 @@ mod tests {
             "on_budget_exceeded",
             "critical",
             "fail_open",
+            "baseline",
             "[thresholds]",
             "[[rules]]",
             "[[overrides]]",

@@ -36,6 +36,7 @@ pub(super) struct RawConfig {
     on_budget_exceeded: Option<BudgetPolicy>,
     critical: Option<Spanned<Vec<Spanned<String>>>>,
     fail_open: Option<bool>,
+    baseline: Option<Spanned<String>>,
     thresholds: Option<BTreeMap<Spanned<MetricName>, Threshold>>,
     rules: Option<Vec<RawRule>>,
     overrides: Option<Vec<RawOverride>>,
@@ -175,6 +176,17 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
     }
     if let Some(v) = raw.fail_open {
         settings.fail_open = v;
+    }
+    if let Some(v) = raw.baseline {
+        let span = v.span();
+        let path = v.into_inner();
+        if path.trim().is_empty() {
+            return Err(src.error(
+                span,
+                format!("baseline: an empty path{HINT_MARKER}name the ledger file, e.g. baseline = \".antipasta-baseline.json\""),
+            ));
+        }
+        settings.baseline = Some(path);
     }
     resolve_edits(raw.thresholds, raw.rules, src)?.apply(&mut settings.rules);
     for o in raw.overrides.unwrap_or_default() {

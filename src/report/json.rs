@@ -33,6 +33,7 @@ fn render_tree(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "files": s.files,
             "functions": s.functions,
             "violations": s.violations,
+            "baselined": s.baselined,
             "errors": s.errors,
             "skipped": s.skipped,
             "not_checked": report.not_checked.len(),
@@ -84,6 +85,7 @@ fn json_file(r: &FileResult) -> Value {
         "violations".into(),
         r.violations.iter().map(violation_json).collect(),
     );
+    entry.insert("baselined".into(), json!(r.baselined));
     Value::Object(entry)
 }
 
@@ -153,6 +155,7 @@ fn render_gate(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "files": s.files,
             "changed_functions": s.functions,
             "violations": s.violations,
+            "baselined": s.baselined,
             "errors": s.errors,
             "skipped": s.skipped,
             "not_checked": report.not_checked.len(),
@@ -174,6 +177,7 @@ fn gate_file(file: &FileResult) -> (Value, Vec<Value>, Vec<Value>) {
     let status = file.change.as_ref().map(|c| c.status.as_str());
     entry.insert("status".into(), json!(status));
     outcome_fields(&mut entry, file.outcome.as_ref());
+    entry.insert("baselined".into(), json!(file.baselined));
     let functions = file
         .change
         .iter()
@@ -233,6 +237,7 @@ pub(super) fn render_lines(report: &Report, out: &mut dyn Write) -> io::Result<(
     let mut summary = json!({
         "files": s.files,
         "violations": s.violations,
+            "baselined": s.baselined,
         "errors": s.errors,
         "skipped": s.skipped,
     });
@@ -262,6 +267,7 @@ fn violation_json(v: &Violation) -> Value {
         "value": v.value,
         "threshold": v.threshold,
         "comparison": v.comparison.as_str(),
+        "baseline": v.baseline,
     })
 }
 
@@ -372,6 +378,7 @@ mod tests {
             outcome: Some(analyze_bytes(text.as_bytes(), 0, MetricOptions::default())),
             violations: Vec::new(),
             change: None,
+            baselined: 0,
         }
     }
 
@@ -407,6 +414,7 @@ mod tests {
                     "files": s.files,
                     "functions": s.functions,
                     "violations": s.violations,
+            "baselined": s.baselined,
                     "errors": s.errors,
                     "skipped": s.skipped,
                     "not_checked": 0,

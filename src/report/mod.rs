@@ -113,6 +113,8 @@ pub(crate) struct FileResult {
     pub violations: Vec<Violation>,
     /// The gate's view of the file: how it changed, what was judged.
     pub change: Option<ChangeReport>,
+    /// Violations the baseline ledger accepts (recorded, not worse).
+    pub baselined: usize,
 }
 
 /// How a file changed between the two sides of a gate run.
@@ -200,6 +202,8 @@ pub(crate) struct Summary {
     pub skipped: usize,
     /// Files analysed below full because of the time budget.
     pub degraded_by_budget: usize,
+    /// Violations the baseline accepts (not in `violations`).
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -239,6 +243,7 @@ impl Report {
                 s.count(outcome);
             }
             s.violations += f.violations.len();
+            s.baselined += f.baselined;
         }
         if self.kind == ReportKind::Gate {
             s.functions = self
@@ -261,7 +266,11 @@ impl Report {
             ReportKind::Tree => (s.functions, "function", "functions"),
             ReportKind::Gate => (s.functions, "changed function", "changed functions"),
         };
-        summary_line(s.files, functions, s.violations, s.errors, s.skipped)
+        let mut line = summary_line(s.files, functions, s.violations, s.errors, s.skipped);
+        if s.baselined > 0 {
+            line.push_str(&format!(", {} baselined", s.baselined));
+        }
+        line
     }
 }
 

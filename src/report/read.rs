@@ -40,6 +40,7 @@ struct FileEntry {
     metrics: Option<FileMetricsEntry>,
     functions: Vec<FunctionEntry>,
     violations: Vec<ViolationEntry>,
+    baselined: usize,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +111,7 @@ struct ViolationEntry {
     value: f64,
     threshold: f64,
     comparison: String,
+    baseline: Option<f64>,
 }
 
 /// The totals a report states, checked against its files.
@@ -118,6 +120,7 @@ struct StatedSummary {
     files: usize,
     functions: Option<usize>,
     violations: usize,
+    baselined: usize,
     errors: usize,
     skipped: usize,
 }
@@ -238,6 +241,7 @@ fn check_summary(name: &str, stated: &StatedSummary, actual: Summary) -> Result<
         ("files", stated.files, actual.files),
         ("functions", stated.functions.unwrap_or(0), actual.functions),
         ("violations", stated.violations, actual.violations),
+        ("baselined", stated.baselined, actual.baselined),
         ("errors", stated.errors, actual.errors),
         ("skipped", stated.skipped, actual.skipped),
     ];
@@ -308,6 +312,7 @@ fn file_result(e: FileEntry) -> Result<FileResult> {
         outcome: Some(outcome),
         violations,
         change: None,
+        baselined: e.baselined,
     })
 }
 
@@ -397,6 +402,7 @@ fn violation(v: ViolationEntry) -> Result<Violation> {
         function: v.function,
         change: None,
         before: None,
+        baseline: v.baseline,
     })
 }
 
@@ -447,6 +453,7 @@ mod tests {
                     outcome: Some(analyze_bytes(text.as_bytes(), 0, MetricOptions::default())),
                     violations: Vec::new(),
                     change: None,
+                    baselined: 0,
                 })
                 .collect(),
             not_checked: Vec::new(),

@@ -74,6 +74,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.flags.thresholds)?;
     report::warn(&warnings);
+    let ledger = super::baseline::load(cwd, &root, &settings, &args.flags.ledger)?;
     let hook = range.is_none();
 
     let files = select(
@@ -148,7 +149,13 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         report::warn(&cache.finish());
     }
 
-    let report = gate_report(files, verdicts, not_checked);
+    let mut report = gate_report(files, verdicts, not_checked);
+    if let Some(ledger) = &ledger {
+        let top = workdir.canonicalize().unwrap_or(workdir.clone());
+        crate::baseline::apply(&mut report, &ledger.baseline, &|p| {
+            Some(super::baseline::ledger_key(&top.join(p), &ledger.dir))
+        });
+    }
     let s = report.summary();
     let (errors, internal, violations) = (s.errors, s.internal, s.violations);
     let style = Style {
@@ -488,6 +495,7 @@ fn gate_report(
             }),
             outcome: file.new,
             violations: verdict.violations,
+            baselined: 0,
         })
         .collect();
     Report {

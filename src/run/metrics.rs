@@ -7,6 +7,7 @@
 //! A problem with one file, a path that does not exist among them, becomes
 //! that file's error entry; a problem with the run (bad config) is an `Err`.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,34 +47,112 @@ pub(super) fn metrics(
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
     report::warn(&warnings);
-
+    let ledger = super::baseline::load(cwd, &root, &settings, &args.ledger)?;
     let mut inputs: Vec<PathBuf> = args.paths;
     inputs.extend(args.files);
     inputs.extend(args.directories);
+    let scope = TreeScope {
+        inputs,
+        shard: args.shard,
+        budget_ms: args.budget.unwrap_or(0),
+        // The ledger knows functions by their body's fingerprint.
+        function_hashes: ledger.is_some(),
+    };
+    let mut tree = match tree_report(cwd, &root, &settings, scope, cache, env)? {
+        Ok(tree) => tree,
+        Err(code) => return Ok(ExitCode::from(code)),
+    };
+    if let Some(ledger) = &ledger {
+        let keys = tree.ledger_keys(&ledger.dir);
+        crate::baseline::apply(&mut tree.report, &ledger.baseline, &|p| {
+            keys.get(p).cloned()
+        });
+    }
+    let mut report = tree.report;
+    let style = Style {
+        color: args.format == Format::Text && env.stdout_is_terminal && args.output.is_none(),
+        quiet: args.quiet,
+        ..Style::default()
+    };
+    super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
+    let s = report.summary();
+    let not_checked = std::mem::take(&mut report.not_checked);
+    // The process exits right after: freeing every function's record one
+    // by one (38,000 on sympy) would only delay it.
+    std::mem::forget(report);
+    let over_budget = !not_checked.is_empty() || s.degraded_by_budget > 0;
+    if !not_checked.is_empty() {
+        let command = format!("antipasta metrics {}", not_checked.join(" "));
+        report::warn_not_checked(&not_checked, tree.budget_ms, &command);
+    }
+    let code = exit_code(s.errors, s.violations, over_budget, &settings);
+    Ok(ExitCode::from(code))
+}
+
+/// Which files a tree run analyses, and how.
+pub(super) struct TreeScope {
+    /// Files and directories (none: the current directory).
+    pub inputs: Vec<PathBuf>,
+    pub shard: Option<(u64, u64)>,
+    pub budget_ms: u64,
+    /// Compute the functions' AST fingerprints (for the baseline ledger).
+    pub function_hashes: bool,
+}
+
+/// A tree run's report, with where each reported file is.
+pub(super) struct TreeRun {
+    pub report: Report,
+    /// Report path → the file's absolute path.
+    pub locations: Vec<(String, PathBuf)>,
+    budget_ms: u64,
+}
+
+impl TreeRun {
+    /// Report path → the file's path in the ledger in `dir` (`/`-separated,
+    /// relative to `dir`; absolute for a file outside it).
+    pub(super) fn ledger_keys(&self, dir: &Path) -> HashMap<String, String> {
+        self.locations
+            .iter()
+            .map(|(shown, abs)| (shown.clone(), super::baseline::ledger_key(abs, dir)))
+            .collect()
+    }
+}
+
+/// Walks, analyses (with the cache, within the budget) and judges a tree:
+/// the report before any baseline. `Err(code)`: stopped by a signal.
+pub(super) fn tree_report(
+    cwd: &Path,
+    root: &Path,
+    settings: &Settings,
+    scope: TreeScope,
+    cache: &CacheOptions,
+    env: &Environment,
+) -> Result<std::result::Result<TreeRun, u8>> {
+    let mut inputs = scope.inputs;
     if inputs.is_empty() {
         inputs.push(PathBuf::from("."));
     }
     let options = MetricOptions {
         mi_multi_as_comments: settings.mi_multi_as_comments,
-        function_hashes: false,
+        function_hashes: scope.function_hashes,
     };
     // The walk and opening the cache (the store, the git index) are
     // independent: overlap them. A warm run is mostly these two.
     let cache_options = cache.with_configured_size(settings.cache_size_bytes);
-    let (files, (cache, notices)) = std::thread::scope(|scope| {
-        let opening = scope.spawn(|| {
+    let (files, (cache, notices)) = std::thread::scope(|thread| {
+        let opening = thread.spawn(|| {
             let mut notices = Vec::new();
-            let fingerprint = cache_fingerprint(&settings, options);
+            let fingerprint = cache_fingerprint(settings, options);
             let cache = WorktreeCache::open(cwd, &cache_options, fingerprint, &mut notices);
             (cache, notices)
         });
-        let files = collect_files(cwd, &root, &inputs, &settings);
+        let files = collect_files(cwd, root, &inputs, settings);
         // A panic while opening is a cache failure: run without it.
         let opened = opening.join().unwrap_or_default();
         (files, opened)
     });
     report::warn(&notices);
-    let files = match args.shard {
+    let files = match scope.shard {
         Some(shard) => files
             .into_iter()
             .filter(|f| in_shard(&f.display, shard))
@@ -81,18 +160,18 @@ pub(super) fn metrics(
         None => files,
     };
     let cache = cache.filter(|_| !files.is_empty());
-    let budget = Budget::from_start(args.budget.unwrap_or(0)).with_file_delay(env.test_file_delay);
+    let budget = Budget::from_start(scope.budget_ms).with_file_delay(env.test_file_delay);
     let order = match budget.ms {
         0 => (0..files.len()).collect(),
         _ => priority_order(
             &files
                 .iter()
-                .map(|f| file_priority(f, &settings, cache.as_ref()))
+                .map(|f| file_priority(f, settings, cache.as_ref()))
                 .collect::<Vec<_>>(),
         ),
     };
     let analysed = map_in_order(&files, &order, budget, |file| {
-        analyze_file(file, &settings, options, cache.as_ref(), budget)
+        analyze_file(file, settings, options, cache.as_ref(), budget)
     })?;
     if let Some(cache) = cache {
         // The violation history orders work under a budget; only such runs
@@ -111,41 +190,30 @@ pub(super) fn metrics(
     }
     if let Some(code) = crate::cancel::requested() {
         report::say(&format!("{}; no report", crate::cancel::signal_name(code)));
-        return Ok(ExitCode::from(code));
+        return Ok(Err(code));
     }
     let mut results: Vec<FileResult> = Vec::with_capacity(files.len());
+    let mut locations = Vec::with_capacity(files.len());
     let mut not_checked: Vec<String> = Vec::new();
-    for (file, result) in files.iter().zip(analysed) {
+    for (file, result) in files.into_iter().zip(analysed) {
         match result {
-            Some(r) => results.push(r),
-            None => not_checked.push(file.display.clone()),
+            Some(r) => {
+                locations.push((file.display, file.path));
+                results.push(r);
+            }
+            None => not_checked.push(file.display),
         }
     }
     results.sort_by(|a, b| a.path.cmp(&b.path));
-
-    let mut report = Report {
-        kind: ReportKind::Tree,
-        files: results,
-        not_checked,
-    };
-    let style = Style {
-        color: args.format == Format::Text && env.stdout_is_terminal && args.output.is_none(),
-        quiet: args.quiet,
-        ..Style::default()
-    };
-    super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
-    let s = report.summary();
-    let not_checked = std::mem::take(&mut report.not_checked);
-    // The process exits right after: freeing every function's record one
-    // by one (38,000 on sympy) would only delay it.
-    std::mem::forget(report);
-    let over_budget = !not_checked.is_empty() || s.degraded_by_budget > 0;
-    if !not_checked.is_empty() {
-        let command = format!("antipasta metrics {}", not_checked.join(" "));
-        report::warn_not_checked(&not_checked, budget.ms, &command);
-    }
-    let code = exit_code(s.errors, s.violations, over_budget, &settings);
-    Ok(ExitCode::from(code))
+    Ok(Ok(TreeRun {
+        report: Report {
+            kind: ReportKind::Tree,
+            files: results,
+            not_checked,
+        },
+        locations,
+        budget_ms: budget.ms,
+    }))
 }
 
 /// `antipasta merge`: the shards' reports as one, rendered in any format,
@@ -373,6 +441,7 @@ fn analyze_file(
         outcome: Some(outcome),
         violations,
         change: None,
+        baselined: 0,
     }
 }
 

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
+mod baseline;
 mod commands;
 mod gate;
 mod metrics;
@@ -63,7 +64,7 @@ pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     };
     if matches!(
         command,
-        Command::Check(_) | Command::Diff(_) | Command::Metrics(_)
+        Command::Check(_) | Command::Diff(_) | Command::Metrics(_) | Command::Baseline(_)
     ) {
         if let Err(err) = crate::cancel::install() {
             report::warn(&[format!("Ctrl-C will not stop the run cleanly: {err}")]);
@@ -104,6 +105,7 @@ pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         ),
         Command::Metrics(args) => metrics::metrics(&cwd, config, args, &cache, &env, out),
         Command::Merge(args) => metrics::merge(&cwd, config, args, &env, out),
+        Command::Baseline(cmd) => baseline::command(&cwd, config, cmd, &cache, &env, out),
         Command::Cache(cmd) => commands::cache(&cwd, &cache, cmd, out),
         Command::Hook(cmd) => commands::hook(&cwd, cmd, out),
         Command::Config(cmd) => commands::config(&cwd, config, cmd, out),

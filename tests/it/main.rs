@@ -1,6 +1,7 @@
 //! The one integration-test binary: real processes, real files, real git
 //! repositories in temp directories.
 
+mod baseline;
 mod cache;
 mod common;
 mod first_day;
