@@ -38,7 +38,7 @@ impl clap::ValueEnum for Format {
 pub(crate) struct Cli {
     /// Use this configuration file instead of discovering one
     /// (.antipasta.toml, [tool.antipasta] in pyproject.toml, or .antipasta.yaml).
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(short = 'c', long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     #[command(flatten)]
@@ -114,7 +114,7 @@ pub(crate) struct CacheArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Neither read nor write the analysis cache.
+    /// Neither read nor write the analysis cache (also `ANTIPASTA_NO_CACHE=1`).
     #[arg(long, global = true)]
     pub no_cache: bool,
 
@@ -159,6 +159,9 @@ pub(crate) struct MetricsArgs {
     #[arg(short = 't', long = "threshold", value_name = "METRIC=VALUE")]
     pub thresholds: Vec<String>,
 
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -185,6 +188,30 @@ pub(crate) struct MetricsArgs {
     /// file moves only that file.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u64, u64)>,
+}
+
+/// Which files of a tree count, beyond the configuration (the Python
+/// antipasta's flags, with its meaning).
+#[derive(Clone, Debug, Default, PartialEq, Args)]
+pub(crate) struct SelectionArgs {
+    /// Also ignore files matching this gitignore-style pattern, relative to
+    /// the project root (repeatable; added to `ignore_patterns`).
+    #[arg(short = 'e', long = "exclude-pattern", value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+
+    /// Analyse files matching this gitignore-style pattern even when an
+    /// ignore pattern or a .gitignore excludes them (repeatable).
+    #[arg(short = 'i', long = "include-pattern", value_name = "PATTERN")]
+    pub include: Vec<String>,
+
+    /// Do not read .gitignore files (nor .git/info/exclude or the global one).
+    #[arg(long)]
+    pub no_gitignore: bool,
+
+    /// Apply no ignore patterns (neither the configuration's nor `-e`);
+    /// .gitignore still applies.
+    #[arg(long)]
+    pub force_analyze: bool,
 }
 
 /// Which baseline ledger a checking run applies.
@@ -355,16 +382,43 @@ pub(crate) enum HookCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConfigCommand {
-    /// Write a commented .antipasta.toml with every key and its default.
+    /// Write a commented .antipasta.toml with every key and its default
+    /// (`config generate` is the Python antipasta's name for it).
+    #[command(alias = "generate")]
     Init {
-        /// Overwrite an existing .antipasta.toml.
+        /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+        /// Write to FILE instead of .antipasta.toml (TOML, whatever its name).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The Python antipasta's flag: no questions, overwrite an existing
+        /// file (antipasta never asks).
+        #[arg(long, hide = true)]
+        non_interactive: bool,
     },
     /// Load the configuration and report any problem (exit 2 on errors).
-    Validate,
-    /// Print the resolved settings as TOML.
-    Show,
+    Validate {
+        /// The file to check (default: the one discovered).
+        path: Option<PathBuf>,
+    },
+    /// Print the resolved settings as TOML (`config view` is the Python
+    /// antipasta's name for it).
+    #[command(alias = "view")]
+    Show {
+        /// The configuration file to show (default: the one discovered).
+        #[arg(short = 'p', long = "path", value_name = "FILE")]
+        path: Option<PathBuf>,
+        /// `toml`: the resolved settings; `raw`: the file as written.
+        #[arg(short = 'f', long = "format", default_value = "toml", value_parser = ["toml", "raw"])]
+        format: String,
+        /// Accepted for the Python antipasta's command lines: showing always
+        /// loads, and so checks, the file.
+        #[arg(long, hide = true)]
+        validate: bool,
+        #[arg(long, hide = true, conflicts_with = "validate")]
+        no_validate: bool,
+    },
     /// Convert the Python antipasta's .antipasta.yaml into .antipasta.toml
     /// (the original is kept as .antipasta.yaml.bak).
     Migrate {

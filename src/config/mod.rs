@@ -305,6 +305,10 @@ impl PathPatterns {
         }
     }
 
+    pub(crate) fn has_patterns(&self) -> bool {
+        !self.patterns.is_empty()
+    }
+
     pub(crate) fn patterns(&self) -> &[String] {
         &self.patterns
     }

@@ -132,6 +132,7 @@ pub(super) fn command(
     let dir = root.clone();
     let scope = TreeScope {
         inputs: paths,
+        include: crate::config::PathPatterns::empty(),
         shard: None,
         budget_ms: 0,
         function_hashes: true,

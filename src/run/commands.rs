@@ -20,9 +20,24 @@ pub(super) fn config(
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     match cmd {
-        ConfigCommand::Init { force } => {
-            let path = cwd.join(".antipasta.toml");
-            if path.exists() && !force {
+        ConfigCommand::Init {
+            force,
+            output,
+            non_interactive,
+        } => {
+            let path = cwd.join(output.unwrap_or_else(|| ".antipasta.toml".into()));
+            if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            ) {
+                bail!(
+                    "{} would be YAML, the Python antipasta's format; antipasta writes TOML: \
+                     name the file .antipasta.toml (or convert an existing YAML file with \
+                     `antipasta config migrate`)",
+                    path.display()
+                );
+            }
+            if path.exists() && !force && !non_interactive {
                 bail!(
                     "{} already exists; use `antipasta config init --force` to overwrite it",
                     path.display()
@@ -32,11 +47,26 @@ pub(super) fn config(
                 .with_context(|| format!("writing {}", path.display()))?;
             writeln!(out, "wrote {}", path.display())?;
         }
-        ConfigCommand::Validate => {
-            write!(out, "{}", config::validate(cwd, explicit_config)?)?;
+        ConfigCommand::Validate { path } => {
+            let named = path.map(|p| cwd.join(p));
+            write!(
+                out,
+                "{}",
+                config::validate(cwd, named.as_deref().or(explicit_config))?
+            )?;
         }
-        ConfigCommand::Show => {
-            let loaded = config::load(cwd, explicit_config)?;
+        ConfigCommand::Show { path, format, .. } => {
+            let named = path.map(|p| cwd.join(p));
+            let loaded = config::load(cwd, named.as_deref().or(explicit_config))?;
+            if format == "raw" {
+                let Some(f) = &loaded.file else {
+                    bail!("no configuration file found; `antipasta config init` writes one");
+                };
+                let text = std::fs::read_to_string(&f.path)
+                    .with_context(|| format!("reading {}", f.path.display()))?;
+                write!(out, "{text}")?;
+                return Ok(ExitCode::SUCCESS);
+            }
             if let Some(f) = &loaded.file {
                 writeln!(out, "# from {}", f.path.display())?;
             }

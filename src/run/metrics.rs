@@ -19,8 +19,8 @@ use super::{cache_fingerprint, exit_code, gate};
 use crate::analyze::analyze_bytes_from;
 use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{CacheOptions, WorktreeCache};
-use crate::cli::{MergeArgs, MetricsArgs};
-use crate::config::Settings;
+use crate::cli::{MergeArgs, MetricsArgs, SelectionArgs};
+use crate::config::{PathPatterns, Settings};
 use crate::metrics::MetricOptions;
 use crate::outcome::Problem;
 use crate::report::{self, FileResult, Format, Report, ReportKind, Style};
@@ -42,17 +42,19 @@ pub(super) fn metrics(
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
     let prepare::Prepared {
-        settings,
+        mut settings,
         root,
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
     report::warn(&warnings);
+    let include = apply_selection(&mut settings, &args.selection)?;
     let ledger = super::baseline::load(cwd, &root, &settings, &args.ledger)?;
     let mut inputs: Vec<PathBuf> = args.paths;
     inputs.extend(args.files);
     inputs.extend(args.directories);
     let scope = TreeScope {
         inputs,
+        include,
         shard: args.shard,
         budget_ms: args.budget.unwrap_or(0),
         // The ledger knows functions by their body's fingerprint.
@@ -93,6 +95,8 @@ pub(super) fn metrics(
 pub(super) struct TreeScope {
     /// Files and directories (none: the current directory).
     pub inputs: Vec<PathBuf>,
+    /// `-i`: files analysed whatever ignores them.
+    pub include: PathPatterns,
     pub shard: Option<(u64, u64)>,
     pub budget_ms: u64,
     /// Compute the functions' AST fingerprints (for the baseline ledger).
@@ -146,7 +150,7 @@ pub(super) fn tree_report(
             let cache = WorktreeCache::open(cwd, &cache_options, fingerprint, &mut notices);
             (cache, notices)
         });
-        let files = collect_files(cwd, root, &inputs, settings);
+        let files = collect_files(cwd, root, &inputs, settings, &scope.include);
         // A panic while opening is a cache failure: run without it.
         let opened = opening.join().unwrap_or_default();
         (files, opened)
@@ -291,11 +295,35 @@ impl InputFile {
     }
 }
 
+/// The Python antipasta's selection flags applied to the settings: `-e`
+/// adds ignore patterns, `--force-analyze` drops them all, `--no-gitignore`
+/// stops reading ignore files. Returns the `-i` patterns.
+fn apply_selection(settings: &mut Settings, args: &SelectionArgs) -> Result<PathPatterns> {
+    let compile = |patterns: &[String], flag: &str| {
+        PathPatterns::new(patterns.to_vec())
+            .map_err(|(i, why)| anyhow::anyhow!("{flag} `{}`: {why}", patterns[i]))
+    };
+    if !args.exclude.is_empty() {
+        compile(&args.exclude, "-e")?;
+        let mut all = settings.ignore_patterns.patterns().to_vec();
+        all.extend(args.exclude.iter().cloned());
+        settings.ignore_patterns = compile(&all, "-e")?;
+    }
+    if args.force_analyze {
+        settings.ignore_patterns = PathPatterns::empty();
+    }
+    if args.no_gitignore {
+        settings.use_gitignore = false;
+    }
+    compile(&args.include, "-i")
+}
+
 fn collect_files(
     cwd: &Path,
     root: &Path,
     inputs: &[PathBuf],
     settings: &Settings,
+    include: &PathPatterns,
 ) -> Vec<InputFile> {
     let mut files = Vec::new();
     for input in inputs {
@@ -308,7 +336,7 @@ fn collect_files(
             }
         };
         if meta.is_file() {
-            push_file(&mut files, input, &abs, root, settings, true);
+            push_file(&mut files, input, &abs, root, (settings, include), true);
             continue;
         }
         if !meta.is_dir() {
@@ -318,10 +346,19 @@ fn collect_files(
             ));
             continue;
         }
-        let (found, failure) = walk_python_files(&abs, settings);
+        let (mut found, failure) = walk_python_files(&abs, settings.use_gitignore, settings);
+        if settings.use_gitignore && include.has_patterns() {
+            // `-i` rescues files an ignore file hides: walk again without
+            // them, for the included files only.
+            let (all, _) = walk_python_files(&abs, false, settings);
+            found.extend(
+                all.into_iter()
+                    .filter(|p| include.matches(p.strip_prefix(root).unwrap_or(p))),
+            );
+        }
         for path in found {
             let shown = input.join(path.strip_prefix(&abs).unwrap_or(&path));
-            push_file(&mut files, &shown, &path, root, settings, false);
+            push_file(&mut files, &shown, &path, root, (settings, include), false);
         }
         if let Some(e) = failure {
             files.push(InputFile::unusable(input, format!("walking: {e}")));
@@ -335,13 +372,17 @@ fn collect_files(
 /// The Python files below `dir`, honouring the ignore files, in no
 /// particular order (the caller sorts). The walk runs on two threads: it is
 /// a third of a warm run, mostly directory reads and ignore matching.
-fn walk_python_files(dir: &Path, settings: &Settings) -> (Vec<PathBuf>, Option<ignore::Error>) {
+fn walk_python_files(
+    dir: &Path,
+    use_gitignore: bool,
+    settings: &Settings,
+) -> (Vec<PathBuf>, Option<ignore::Error>) {
     let found = std::sync::Mutex::new(Vec::new());
     let failure = std::sync::Mutex::new(None);
     ignore::WalkBuilder::new(dir)
-        .git_ignore(settings.use_gitignore)
-        .git_exclude(settings.use_gitignore)
-        .git_global(settings.use_gitignore)
+        .git_ignore(use_gitignore)
+        .git_exclude(use_gitignore)
+        .git_global(use_gitignore)
         .require_git(false)
         .threads(2)
         .build_parallel()
@@ -379,14 +420,17 @@ fn push_file(
     shown: &Path,
     abs: &Path,
     root: &Path,
-    settings: &Settings,
+    (settings, include): (&Settings, &PathPatterns),
     explicit: bool,
 ) {
     let rel = abs
         .strip_prefix(root)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| abs.to_path_buf());
-    if settings.is_ignored(&rel) && !explicit_outside_root(explicit, abs, root) {
+    if settings.is_ignored(&rel)
+        && !explicit_outside_root(explicit, abs, root)
+        && !include.matches(&rel)
+    {
         return;
     }
     files.push(InputFile {

@@ -23,6 +23,9 @@ pub(crate) struct Environment {
     pub pre_commit_range: Option<String>,
     /// `ANTIPASTA_CACHE_DIR` (empty counts as unset).
     pub cache_dir: Option<PathBuf>,
+    /// `ANTIPASTA_NO_CACHE` is `1`, `true` or `yes` (the Python antipasta's
+    /// switch): as `--no-cache`.
+    pub no_cache: bool,
     /// `ANTIPASTA_CACHE_SIZE`, unparsed (empty counts as unset).
     pub cache_size: Option<String>,
     /// `ANTIPASTA_CACHE_WRITE_MIN_MS`, when it is a number.
@@ -55,6 +58,9 @@ impl Environment {
             cache_dir: std::env::var_os("ANTIPASTA_CACHE_DIR")
                 .filter(|d| !d.is_empty())
                 .map(PathBuf::from),
+            no_cache: var("ANTIPASTA_NO_CACHE").is_some_and(|v| {
+                matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
+            }),
             cache_size: non_empty("ANTIPASTA_CACHE_SIZE"),
             cache_write_min: millis("ANTIPASTA_CACHE_WRITE_MIN_MS"),
             user_cache_dir: user_cache_dir(),
@@ -88,7 +94,7 @@ pub(crate) fn cache_options(args: &CacheArgs, env: &Environment) -> Result<Cache
         (None, None) => None,
     };
     Ok(CacheOptions {
-        disabled: args.no_cache,
+        disabled: args.no_cache || env.no_cache,
         dir: args.cache_dir.clone().or_else(|| env.cache_dir.clone()),
         user_dir: env.user_cache_dir.clone(),
         limit_bytes,

@@ -8,5 +8,6 @@ mod first_day;
 mod formats;
 mod gate;
 mod metrics;
+mod migrating;
 mod robust;
 mod version;
