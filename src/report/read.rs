@@ -496,6 +496,20 @@ mod tests {
         assert_eq!(json(&back), text);
     }
 
+    /// serde_json's default float parser can be off by one unit in the
+    /// last place; a merged report must carry the exact values.
+    #[test]
+    fn floats_read_back_exactly() {
+        let v: ViolationEntry = serde_json::from_str(
+            "{\"type\": \"halstead_difficulty\", \"line_number\": 1, \"column\": 1, \
+             \"function\": null, \"value\": 14.411764705882353, \"threshold\": 10.0, \
+             \"comparison\": \"<=\", \"baseline\": null}",
+        )
+        .unwrap();
+        assert_eq!(v.value, 14.411764705882353_f64);
+        assert_eq!(v.value.to_string(), "14.411764705882353");
+    }
+
     #[test]
     fn a_summary_that_disagrees_with_the_files_is_refused() {
         let text = json(&tree(&[("a.py", "def f():\n    pass\n")]));
