@@ -52,8 +52,11 @@ echo "wheel build (dist profile): $(seconds_since "$start") s"
 wheel=$(ls "$wheelhouse"/antipasta_rs-"$version"-*.whl 2>/dev/null | head -1)
 [ -n "$wheel" ] || { echo "install: maturin built no wheel"; ls -la "$wheelhouse" || true; exit 1; }
 echo "wheel: $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KiB)"
-python3 -m zipfile -l "$wheel" | grep -qE 'scripts/antipasta +' || fail "the wheel has no antipasta binary"
-python3 -m zipfile -l "$wheel" | grep -qE 'scripts/git-antipasta +' || fail "the wheel has no git-antipasta binary"
+# Listed once into a variable: `python3 -m zipfile -l | grep -q` fails
+# under pipefail when grep exits early and the listing hits a closed pipe.
+listing=$(python3 -m zipfile -l "$wheel")
+grep -qE 'scripts/antipasta +' <<<"$listing" || fail "the wheel has no antipasta binary"
+grep -qE 'scripts/git-antipasta +' <<<"$listing" || fail "the wheel has no git-antipasta binary"
 
 python3 -m venv "$work/venv"
 start=$EPOCHREALTIME
