@@ -29,6 +29,10 @@ pub(crate) use crate::config::DEFAULT_BASELINE_FILE as DEFAULT_FILE;
 
 const VERSION: u32 = 1;
 
+/// The fingerprint of a violation whose hash was not computed (0): it
+/// identifies nothing, so it never matches by fingerprint.
+const NO_FINGERPRINT: &str = "0000000000000000";
+
 /// One recorded violation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Entry {
@@ -186,7 +190,7 @@ pub(crate) fn match_entries(baseline: &Baseline, current: &[Current<'_>]) -> Vec
     }
     for (ci, c) in current.iter().enumerate() {
         // A fingerprint of 0 means none was computed: no identity to match.
-        if out[ci].is_some() || c.fingerprint == format!("{:016x}", 0) {
+        if out[ci].is_some() || c.fingerprint == NO_FINGERPRINT {
             continue;
         }
         let key = (c.fingerprint.as_str(), c.violation.metric.name());

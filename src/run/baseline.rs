@@ -81,16 +81,7 @@ fn read(path: &Path) -> Result<Baseline> {
 /// A file's path as the ledger in `dir` names it: relative to `dir` with
 /// `/` separators, or absolute when the file is outside it.
 pub(super) fn ledger_key(abs: &Path, dir: &Path) -> String {
-    let mut clean = PathBuf::new();
-    for part in abs.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                clean.pop();
-            }
-            other => clean.push(other),
-        }
-    }
+    let clean = super::gate::lexical(abs);
     let rel = clean.strip_prefix(dir).unwrap_or(&clean);
     rel.to_string_lossy().replace('\\', "/")
 }
@@ -146,7 +137,7 @@ pub(super) fn command(
     let current = baseline::current(&tree.report, &key);
     // Files whose analysis failed in part keep their entries: a syntax
     // error must not shrink the ledger behind the user's back.
-    let failed: Vec<&str> = tree
+    let failed: HashSet<&str> = tree
         .report
         .files
         .iter()
@@ -157,12 +148,14 @@ pub(super) fn command(
         .map(|f| f.path.as_str())
         .collect();
     if !failed.is_empty() {
+        let mut names: Vec<&str> = failed.iter().copied().collect();
+        names.sort_unstable();
         report::warn(&[format!(
             "{} {} could not be analysed completely; {} ledger entries are kept as they are: {}",
             failed.len(),
             plural(failed.len(), "file", "files"),
             plural(failed.len(), "its", "their"),
-            failed.join(" ")
+            names.join(" ")
         )]);
     }
     let shown = path.display();

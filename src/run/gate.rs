@@ -534,9 +534,8 @@ fn repo_relative(path: &Path, workdir: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// Resolves `.` and `..` without touching the file system (the file may not
-/// exist in the work tree: only the index matters).
-fn normalize(path: &Path) -> PathBuf {
+/// Resolves `.` and `..` without touching the file system.
+pub(super) fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -547,6 +546,13 @@ fn normalize(path: &Path) -> PathBuf {
             other => out.push(other),
         }
     }
+    out
+}
+
+/// [`lexical`], then resolved where the path exists (the file may not
+/// exist in the work tree: only the index matters).
+fn normalize(path: &Path) -> PathBuf {
+    let out = lexical(path);
     // Symlinked temp dirs (macOS /var → /private/var) would break prefixes.
     std::fs::canonicalize(&out).unwrap_or(out)
 }

@@ -71,11 +71,7 @@ pub(super) fn metrics(
         });
     }
     let mut report = tree.report;
-    let style = Style {
-        color: args.format == Format::Text && env.stdout_is_terminal && args.output.is_none(),
-        quiet: args.quiet,
-        ..Style::default()
-    };
+    let style = tree_style(args.format, args.quiet, args.output.as_deref(), env);
     super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
     let s = report.summary();
     let not_checked = std::mem::take(&mut report.not_checked);
@@ -89,6 +85,15 @@ pub(super) fn metrics(
     }
     let code = exit_code(s.errors, s.violations, over_budget, &settings);
     Ok(ExitCode::from(code))
+}
+
+/// How a tree report is drawn: colour only for text on a terminal.
+fn tree_style(format: Format, quiet: bool, output: Option<&Path>, env: &Environment) -> Style {
+    Style {
+        color: format == Format::Text && env.stdout_is_terminal && output.is_none(),
+        quiet,
+        ..Style::default()
+    }
 }
 
 /// Which files a tree run analyses, and how.
@@ -240,11 +245,7 @@ pub(super) fn merge(
         reports.push((name.clone(), report::read::read(&name, &text)?));
     }
     let report = report::read::merge(reports)?;
-    let style = Style {
-        color: args.format == Format::Text && env.stdout_is_terminal && args.output.is_none(),
-        quiet: args.quiet,
-        ..Style::default()
-    };
+    let style = tree_style(args.format, args.quiet, args.output.as_deref(), env);
     super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
     let s = report.summary();
     let over_budget = !report.not_checked.is_empty() || s.degraded_by_budget > 0;
