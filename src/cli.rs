@@ -32,8 +32,9 @@ impl clap::ValueEnum for Format {
                   or a file that could not be read, decoded or parsed; 130/143 when stopped by \
                   Ctrl-C/SIGTERM. The pre-commit check fails open on its own internal errors \
                   (exit 0 with a warning) unless fail_open = false.\n\n\
-                  Exempt one function from every threshold with a comment on its `def` line \
-                  (or the line above): `# antipasta: ignore -- reason`."
+                  Exempt a function from some thresholds with a comment on its `def` line \
+                  (or the line above): `# antipasta: ignore[cognitive_complexity] -- reason`; \
+                  from all with `# antipasta: ignore -- reason` (docs/suppressions.md)."
 )]
 pub(crate) struct Cli {
     /// Use this configuration file instead of discovering one
@@ -183,6 +184,9 @@ pub(crate) struct MetricsArgs {
     #[command(flatten)]
     pub ledger: LedgerArgs,
 
+    #[command(flatten)]
+    pub markers: MarkerArgs,
+
     /// Analyse only shard K of N (1-based): a fixed share of the files,
     /// chosen by a hash of each path, for a CI matrix of N jobs. Adding a
     /// file moves only that file.
@@ -212,6 +216,19 @@ pub(crate) struct SelectionArgs {
     /// .gitignore still applies.
     #[arg(long)]
     pub force_analyze: bool,
+}
+
+/// How a checking run treats suppression markers.
+#[derive(Clone, Debug, Default, PartialEq, Args)]
+pub(crate) struct MarkerArgs {
+    /// Disregard every suppression marker (`# antipasta: ignore...`,
+    /// complexipy's): report everything.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Also list the violations markers suppressed, with their reasons.
+    #[arg(long)]
+    pub report_ignored: bool,
 }
 
 /// Which baseline ledger a checking run applies.
@@ -269,6 +286,10 @@ pub(crate) struct MergeArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Also list the violations markers suppressed, with their reasons.
+    #[arg(long)]
+    pub report_ignored: bool,
 }
 
 /// `K/N` with 1 <= K <= N.
@@ -323,6 +344,9 @@ pub(crate) struct GateFlags {
     #[command(flatten)]
     pub ledger: LedgerArgs,
 
+    #[command(flatten)]
+    pub markers: MarkerArgs,
+
     /// Time budget in milliseconds, 0 for none (default: `budget_ms`, 1000,
     /// for `check`; none for `diff`). When it runs out no new file starts;
     /// the files not checked are listed with the command that checks them.
@@ -340,6 +364,8 @@ impl GateFlags {
         self.output = self.output.take().or(before.output);
         self.ledger.baseline = self.ledger.baseline.take().or(before.ledger.baseline);
         self.ledger.no_baseline |= before.ledger.no_baseline;
+        self.markers.no_ignore |= before.markers.no_ignore;
+        self.markers.report_ignored |= before.markers.report_ignored;
         if self.format == Format::Text {
             self.format = before.format;
         }

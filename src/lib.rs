@@ -16,6 +16,7 @@ pub(crate) mod cancel;
 pub(crate) mod cli;
 pub(crate) mod config;
 pub(crate) mod diff;
+pub(crate) mod exemptions;
 pub(crate) mod functions;
 pub(crate) mod git;
 pub(crate) mod guard;

@@ -97,12 +97,17 @@ pub(crate) fn check_thresholds(rules: &[Rule], analysis: &FileAnalysis) -> Vec<V
             }
         }
     }
-    out.sort_by(|a, b| {
+    sort_violations(&mut out);
+    out
+}
+
+/// The report order of a file's violations: by position, then metric.
+pub(crate) fn sort_violations(violations: &mut [Violation]) {
+    violations.sort_by(|a, b| {
         (a.line, a.column, a.metric)
             .cmp(&(b.line, b.column, b.metric))
             .then_with(|| a.function.cmp(&b.function))
     });
-    out
 }
 
 fn violation(rule: &Rule, value: f64, line: u32, column: u32, function: Option<&str>) -> Violation {
@@ -170,16 +175,13 @@ pub(crate) fn check_function_change(
 /// The one judgement of a function: against every enabled function rule
 /// its analysis level computes, by the gate's policy for `change` (`None`:
 /// judged as new, the violations unlabelled, as `metrics` reports them).
-/// A function with an ignore marker passes everything.
+/// Suppression markers are applied afterwards ([`crate::exemptions`]).
 fn judge_function(
     rules: &[Rule],
     change: Option<(ChangeKind, ModifiedPolicy)>,
     (function, level): (&crate::metrics::FunctionReport, Level),
     before: Option<(&FunctionMetrics, Level)>,
 ) -> Vec<Violation> {
-    if function.ignored {
-        return Vec::new();
-    }
     let (kind, policy) = change.unwrap_or((ChangeKind::Added, ModifiedPolicy::Strict));
     let mut out = Vec::new();
     for rule in rules

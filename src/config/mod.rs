@@ -90,10 +90,16 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use crate::metrics::MetricKind;
 
 // The operations the CLI calls, at `config::` level.
+pub(crate) use diagnostic::metric_list;
 pub(crate) use legacy::migrate_yaml_file;
 pub(crate) use load::{load, validate};
 pub(crate) use render::{init_template, show};
 pub(crate) use values::parse_size;
+
+/// The metric a mistyped name most likely meant, for "did you mean".
+pub(crate) fn suggest_metric(name: &str) -> Option<String> {
+    diagnostic::did_you_mean(name, MetricKind::ALL.iter().map(|m| m.name())).map(str::to_owned)
+}
 
 /// How a metric value is compared with its threshold. The value is acceptable
 /// when `value <cmp> threshold` holds.
@@ -419,6 +425,33 @@ pub(crate) struct Settings {
     /// The baseline ledger, relative to the project root (`None`: the
     /// default file, used when it exists).
     pub(crate) baseline: Option<String>,
+    /// A suppression marker without `-- reason` is an error.
+    pub(crate) require_reason: bool,
+    /// What a marker that suppresses nothing does.
+    pub(crate) stale_suppressions: StaleMode,
+}
+
+/// `stale_suppressions`: what a marker that suppresses nothing does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum StaleMode {
+    /// Reported, the exit code unchanged.
+    #[default]
+    Warn,
+    /// Reported, and the run fails (exit 1).
+    Error,
+    /// Not reported.
+    Off,
+}
+
+impl StaleMode {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            StaleMode::Warn => "warn",
+            StaleMode::Error => "error",
+            StaleMode::Off => "off",
+        }
+    }
 }
 
 /// `on_budget_exceeded`: what the gate says about files it had no time for.
@@ -472,6 +505,8 @@ impl Default for Settings {
             critical: PathPatterns::empty(),
             fail_open: true,
             baseline: None,
+            require_reason: false,
+            stale_suppressions: StaleMode::Warn,
         }
     }
 }

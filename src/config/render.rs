@@ -54,6 +54,11 @@ pub(crate) fn show(settings: &Settings) -> String {
     if let Some(path) = &settings.baseline {
         out.push_str(&format!("baseline = {}\n", quote(path)));
     }
+    out.push_str(&format!("require_reason = {}\n", settings.require_reason));
+    out.push_str(&format!(
+        "stale_suppressions = {}\n",
+        quote(settings.stale_suppressions.as_str())
+    ));
 
     let mut rules = settings.rules.clone();
     // A default metric with no rule at all would come back with its default
@@ -226,6 +231,16 @@ pub(crate) fn init_template() -> String {
         quote(super::DEFAULT_BASELINE_FILE)
     ));
     out.push_str(
+        "# Suppression markers (`# antipasta: ignore[metric, ...] -- reason`): whether\n\
+         # a marker without a reason is an error (exit 1), and what a marker that\n\
+         # suppresses nothing does: \"warn\", \"error\" (exit 1) or \"off\".\n",
+    );
+    out.push_str(&format!("# require_reason = {}\n", defaults.require_reason));
+    out.push_str(&format!(
+        "# stale_suppressions = {}\n\n",
+        quote(defaults.stale_suppressions.as_str())
+    ));
+    out.push_str(
         "# Limits. A value passes when `value <comparison> threshold` holds; the\n\
          # comparison is `>=` for maintainability_index and `<=` for the rest.\n\
          # Setting a limit here keeps the metric's comparison and scope.\n\
@@ -312,6 +327,8 @@ mod tests {
             "critical",
             "fail_open",
             "baseline",
+            "require_reason",
+            "stale_suppressions",
             "[thresholds]",
             "[[rules]]",
             "[[overrides]]",
@@ -352,6 +369,7 @@ mod tests {
                 "ignore_patterns = []\nuse_gitignore = true\npython_extensions = [\".py\"]\n\
              modified = \"no-worse\"\nfile_metric_margin = 6.0\nmi_multi_as_comments = true\nmax_file_bytes = 5242880\n\
              max_memory_mb = 0\ncache_size = \"256MB\"\nbudget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
+             require_reason = false\nstale_suppressions = \"warn\"\n\
              \n[[rules]]\n\
              metric = \"cyclomatic_complexity\"\ncomparison = \"<=\"\nthreshold = 10\n\
              scope = \"function\"\nenabled = true\n"

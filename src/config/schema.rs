@@ -37,6 +37,8 @@ pub(super) struct RawConfig {
     critical: Option<Spanned<Vec<Spanned<String>>>>,
     fail_open: Option<bool>,
     baseline: Option<Spanned<String>>,
+    require_reason: Option<bool>,
+    stale_suppressions: Option<super::StaleMode>,
     thresholds: Option<BTreeMap<Spanned<MetricName>, Threshold>>,
     rules: Option<Vec<RawRule>>,
     overrides: Option<Vec<RawOverride>>,
@@ -187,6 +189,12 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
             ));
         }
         settings.baseline = Some(path);
+    }
+    if let Some(v) = raw.require_reason {
+        settings.require_reason = v;
+    }
+    if let Some(v) = raw.stale_suppressions {
+        settings.stale_suppressions = v;
     }
     resolve_edits(raw.thresholds, raw.rules, src)?.apply(&mut settings.rules);
     for o in raw.overrides.unwrap_or_default() {

@@ -96,10 +96,18 @@ pub(crate) struct FunctionReport {
     /// its name; 0 unless [`MetricOptions::function_hashes`] asked for them.
     pub ast_hash: u64,
     pub body_hash: u64,
-    /// An ignore marker (`# antipasta: ignore`, or complexipy's) exempts the
-    /// function from every threshold and from the cognitive file total.
-    pub ignored: bool,
+    /// The suppression marker of the function, as written. A bare one
+    /// (`# antipasta: ignore`, or complexipy's) exempts it from every
+    /// threshold and from the cognitive file total.
+    pub suppression: Option<crate::suppress::Suppression>,
     pub metrics: FunctionMetrics,
+}
+
+impl FunctionReport {
+    /// Exempt from every threshold by a bare marker.
+    pub(crate) fn ignored(&self) -> bool {
+        self.suppression.as_ref().is_some_and(|s| s.is_bare())
+    }
 }
 
 /// File-level metrics.
@@ -154,6 +162,8 @@ pub(crate) struct FileAnalysis {
     /// [`MetricOptions::function_hashes`]; `None` otherwise and when the
     /// file was not parsed (minimal analysis), which counts as changed.
     pub code_hash: Option<u64>,
+    /// `# antipasta: ignore-file[...]` in the first comment block.
+    pub file_suppression: Option<crate::suppress::Suppression>,
 }
 
 impl FileAnalysis {
@@ -181,6 +191,7 @@ impl FileAnalysis {
             level: Level::Minimal,
             degraded: None,
             code_hash: None,
+            file_suppression: None,
         }
     }
 }
@@ -246,8 +257,12 @@ pub(crate) fn analyze_at(
             } else {
                 (0, 0)
             };
-            let ignored =
-                markers && crate::suppress::is_ignored(&source.text, parsed.tokens(), f.def);
+            let suppression = markers
+                .then(|| {
+                    crate::suppress::function_suppression(&source.text, parsed.tokens(), f.def)
+                })
+                .flatten();
+            let ignored = suppression.as_ref().is_some_and(|s| s.is_bare());
             if f.class_path.is_some() && !ignored {
                 cognitive_total += metrics.cognitive;
             }
@@ -263,7 +278,7 @@ pub(crate) fn analyze_at(
                 class_path: f.class_path,
                 ast_hash,
                 body_hash,
-                ignored,
+                suppression,
                 metrics,
             }
         })
@@ -296,6 +311,9 @@ pub(crate) fn analyze_at(
         level: if full { Level::Full } else { Level::Reduced },
         degraded: None,
         code_hash: options.function_hashes.then(|| module_hash(body)),
+        file_suppression: markers
+            .then(|| crate::suppress::file_suppression(&source.text, parsed.tokens()))
+            .flatten(),
     })
 }
 

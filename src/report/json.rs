@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use serde_json::{json, Map, Value};
 
 use super::{file_error, FileResult, Report, ReportKind};
+use crate::exemptions::{Exemptions, MarkerProblem};
 use crate::metrics::halstead::Halstead;
 use crate::metrics::{Cause, FileAnalysis, FunctionMetrics, Level, MetricKind};
 use crate::outcome::{Outcome, ProblemKind};
@@ -34,6 +35,9 @@ fn render_tree(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "functions": s.functions,
             "violations": s.violations,
             "baselined": s.baselined,
+            "suppressed": s.suppressed,
+            "stale_suppressions": s.stale,
+            "bad_markers": s.bad_markers,
             "errors": s.errors,
             "skipped": s.skipped,
             "not_checked": report.not_checked.len(),
@@ -68,7 +72,8 @@ fn json_file(r: &FileResult) -> Value {
                         "line": f.line,
                         "column": f.column,
                         "end_line": f.end_line,
-                        "ignored": f.ignored,
+                        "ignored": f.ignored(),
+                        "suppression": f.suppression,
                         "metrics": function_metrics_json(&f.metrics, a.level),
                     })
                 })
@@ -86,6 +91,7 @@ fn json_file(r: &FileResult) -> Value {
         r.violations.iter().map(violation_json).collect(),
     );
     entry.insert("baselined".into(), json!(r.baselined));
+    exemptions_json(&mut entry, &r.exemptions);
     Value::Object(entry)
 }
 
@@ -156,6 +162,9 @@ fn render_gate(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "changed_functions": s.functions,
             "violations": s.violations,
             "baselined": s.baselined,
+            "suppressed": s.suppressed,
+            "stale_suppressions": s.stale,
+            "bad_markers": s.bad_markers,
             "errors": s.errors,
             "skipped": s.skipped,
             "not_checked": report.not_checked.len(),
@@ -178,6 +187,7 @@ fn gate_file(file: &FileResult) -> (Value, Vec<Value>, Vec<Value>) {
     entry.insert("status".into(), json!(status));
     outcome_fields(&mut entry, file.outcome.as_ref());
     entry.insert("baselined".into(), json!(file.baselined));
+    exemptions_json(&mut entry, &file.exemptions);
     let functions = file
         .change
         .iter()
@@ -237,7 +247,10 @@ pub(super) fn render_lines(report: &Report, out: &mut dyn Write) -> io::Result<(
     let mut summary = json!({
         "files": s.files,
         "violations": s.violations,
-            "baselined": s.baselined,
+        "baselined": s.baselined,
+        "suppressed": s.suppressed,
+        "stale_suppressions": s.stale,
+        "bad_markers": s.bad_markers,
         "errors": s.errors,
         "skipped": s.skipped,
     });
@@ -254,6 +267,51 @@ pub(super) fn render_lines(report: &Report, out: &mut dyn Write) -> io::Result<(
         json!({ "version": JSON_VERSION, "summary": summary, "not_checked": report.not_checked });
     serde_json::to_writer(&mut *out, &last)?;
     writeln!(out)
+}
+
+/// `suppressed` (the violations markers suppressed, each with its
+/// `reason`) and `suppression_notes` (what is wrong with the markers).
+fn exemptions_json(entry: &mut Map<String, Value>, exemptions: &Exemptions) {
+    let suppressed = exemptions
+        .ignored
+        .iter()
+        .map(|i| {
+            let mut j = violation_json(&i.violation);
+            if let Some(map) = j.as_object_mut() {
+                map.insert("reason".into(), json!(i.reason));
+            }
+            j
+        })
+        .collect();
+    entry.insert("suppressed".into(), Value::Array(suppressed));
+    let notes = exemptions
+        .notes
+        .iter()
+        .map(|n| {
+            let (metric, has_rule, name, suggestion) = match &n.problem {
+                MarkerProblem::Stale { metric, has_rule } => {
+                    (metric.map(|m| m.name()), Some(*has_rule), None, None)
+                }
+                MarkerProblem::NoReason => (None, None, None, None),
+                MarkerProblem::Unknown { name, suggestion } => {
+                    (None, None, Some(name), suggestion.as_ref())
+                }
+            };
+            json!({
+                "line": n.line,
+                "column": n.column,
+                "function": n.function,
+                "problem": n.problem.name(),
+                "metric": metric,
+                "has_rule": has_rule,
+                "name": name,
+                "suggestion": suggestion,
+                "severity": if n.error { "error" } else { "warning" },
+                "message": n.message(),
+            })
+        })
+        .collect();
+    entry.insert("suppression_notes".into(), Value::Array(notes));
 }
 
 /// A violation with the Python antipasta's field names.
@@ -379,6 +437,7 @@ mod tests {
             violations: Vec::new(),
             change: None,
             baselined: 0,
+            exemptions: Default::default(),
         }
     }
 
@@ -414,7 +473,10 @@ mod tests {
                     "files": s.files,
                     "functions": s.functions,
                     "violations": s.violations,
-            "baselined": s.baselined,
+                    "baselined": s.baselined,
+                    "suppressed": s.suppressed,
+                    "stale_suppressions": s.stale,
+                    "bad_markers": s.bad_markers,
                     "errors": s.errors,
                     "skipped": s.skipped,
                     "not_checked": 0,

@@ -14,6 +14,7 @@
 use std::io::{self, Write};
 
 use crate::diff::ChangeKind;
+use crate::exemptions::Exemptions;
 use crate::metrics::{Cause, FileAnalysis, FunctionMetrics, Level};
 use crate::outcome::{Outcome, ProblemKind};
 use crate::thresholds::Violation;
@@ -115,6 +116,8 @@ pub(crate) struct FileResult {
     pub change: Option<ChangeReport>,
     /// Violations the baseline ledger accepts (recorded, not worse).
     pub baselined: usize,
+    /// What the file's suppression markers suppressed, and their problems.
+    pub exemptions: Exemptions,
 }
 
 /// How a file changed between the two sides of a gate run.
@@ -168,6 +171,8 @@ pub(crate) struct Style {
     pub verbose: bool,
     /// `metrics`: the summary line only.
     pub quiet: bool,
+    /// `--report-ignored`: also the violations markers suppressed.
+    pub report_ignored: bool,
 }
 
 /// Renders `report` in `format`.
@@ -204,6 +209,16 @@ pub(crate) struct Summary {
     pub degraded_by_budget: usize,
     /// Violations the baseline accepts (not in `violations`).
     pub baselined: usize,
+    /// Violations suppression markers suppressed (not in `violations`).
+    pub suppressed: usize,
+    /// Markers that suppress nothing.
+    pub stale: usize,
+    /// Markers without a required reason or naming an unknown metric.
+    pub bad_markers: usize,
+    /// Marker problems that fail the run, and of them those naming an
+    /// unknown metric (exit 2).
+    pub marker_errors: usize,
+    pub unknown_metrics: usize,
 }
 
 impl Summary {
@@ -244,6 +259,11 @@ impl Report {
             }
             s.violations += f.violations.len();
             s.baselined += f.baselined;
+            s.suppressed += f.exemptions.ignored.len();
+            s.stale += f.exemptions.stale();
+            s.bad_markers += f.exemptions.notes.len() - f.exemptions.stale();
+            s.marker_errors += f.exemptions.errors();
+            s.unknown_metrics += f.exemptions.unknown_metrics();
         }
         if self.kind == ReportKind::Gate {
             s.functions = self
@@ -269,6 +289,23 @@ impl Report {
         let mut line = summary_line(s.files, functions, s.violations, s.errors, s.skipped);
         if s.baselined > 0 {
             line.push_str(&format!(", {} baselined", s.baselined));
+        }
+        if s.suppressed > 0 {
+            line.push_str(&format!(", {} suppressed", s.suppressed));
+        }
+        if s.stale > 0 {
+            line.push_str(&format!(
+                ", {} stale {}",
+                s.stale,
+                plural(s.stale, "suppression", "suppressions")
+            ));
+        }
+        if s.bad_markers > 0 {
+            line.push_str(&format!(
+                ", {} bad {}",
+                s.bad_markers,
+                plural(s.bad_markers, "marker", "markers")
+            ));
         }
         line
     }

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::{FileResult, Report, ReportKind, Summary, JSON_VERSION};
 use crate::config::Comparison;
+use crate::exemptions::{Exemptions, Ignored, MarkerNote, MarkerProblem};
 use crate::metrics::halstead::Halstead;
 use crate::metrics::raw::{RawError, RawMetrics};
 use crate::metrics::{
@@ -24,6 +25,7 @@ use crate::metrics::{
 };
 use crate::outcome::{Problem, ProblemKind};
 use crate::parse::SyntaxError;
+use crate::suppress::Suppression;
 use crate::thresholds::Violation;
 
 /// One file entry of a `metrics` report, as `json.rs` writes it.
@@ -41,6 +43,28 @@ struct FileEntry {
     functions: Vec<FunctionEntry>,
     violations: Vec<ViolationEntry>,
     baselined: usize,
+    suppressed: Vec<SuppressedEntry>,
+    suppression_notes: Vec<NoteEntry>,
+}
+
+#[derive(Deserialize)]
+struct SuppressedEntry {
+    #[serde(flatten)]
+    violation: ViolationEntry,
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NoteEntry {
+    line: u32,
+    column: u32,
+    function: Option<String>,
+    problem: String,
+    metric: Option<String>,
+    has_rule: Option<bool>,
+    name: Option<String>,
+    suggestion: Option<String>,
+    severity: String,
 }
 
 #[derive(Deserialize)]
@@ -86,7 +110,7 @@ struct FunctionEntry {
     line: u32,
     column: u32,
     end_line: u32,
-    ignored: bool,
+    suppression: Option<Suppression>,
     metrics: FunctionMetricsEntry,
 }
 
@@ -121,6 +145,9 @@ struct StatedSummary {
     functions: Option<usize>,
     violations: usize,
     baselined: usize,
+    suppressed: usize,
+    stale_suppressions: usize,
+    bad_markers: usize,
     errors: usize,
     skipped: usize,
 }
@@ -242,6 +269,13 @@ fn check_summary(name: &str, stated: &StatedSummary, actual: Summary) -> Result<
         ("functions", stated.functions.unwrap_or(0), actual.functions),
         ("violations", stated.violations, actual.violations),
         ("baselined", stated.baselined, actual.baselined),
+        ("suppressed", stated.suppressed, actual.suppressed),
+        (
+            "stale_suppressions",
+            stated.stale_suppressions,
+            actual.stale,
+        ),
+        ("bad_markers", stated.bad_markers, actual.bad_markers),
         ("errors", stated.errors, actual.errors),
         ("skipped", stated.skipped, actual.skipped),
     ];
@@ -304,8 +338,26 @@ fn file_result(e: FileEntry) -> Result<FileResult> {
                 level,
                 degraded,
                 code_hash: None,
+                file_suppression: None,
             })
         }
+    };
+    let exemptions = Exemptions {
+        ignored: e
+            .suppressed
+            .into_iter()
+            .map(|s| {
+                Ok(Ignored {
+                    violation: violation(s.violation)?,
+                    reason: s.reason,
+                })
+            })
+            .collect::<Result<_>>()?,
+        notes: e
+            .suppression_notes
+            .into_iter()
+            .map(note)
+            .collect::<Result<_>>()?,
     };
     Ok(FileResult {
         path: e.path,
@@ -313,6 +365,37 @@ fn file_result(e: FileEntry) -> Result<FileResult> {
         violations,
         change: None,
         baselined: e.baselined,
+        exemptions,
+    })
+}
+
+fn note(n: NoteEntry) -> Result<MarkerNote> {
+    let metric = |name: Option<String>| -> Result<Option<MetricKind>> {
+        name.map(|m| {
+            MetricKind::from_name(&m).ok_or_else(|| anyhow!("unknown metric `{m}` in a note"))
+        })
+        .transpose()
+    };
+    let problem = match n.problem.as_str() {
+        "stale" => MarkerProblem::Stale {
+            metric: metric(n.metric)?,
+            has_rule: n.has_rule.unwrap_or(true),
+        },
+        "no_reason" => MarkerProblem::NoReason,
+        "unknown_metric" => MarkerProblem::Unknown {
+            name: n
+                .name
+                .ok_or_else(|| anyhow!("an unknown_metric note without `name`"))?,
+            suggestion: n.suggestion,
+        },
+        other => bail!("unknown suppression note `{other}`"),
+    };
+    Ok(MarkerNote {
+        line: n.line,
+        column: n.column,
+        function: n.function,
+        problem,
+        error: n.severity == "error",
     })
 }
 
@@ -374,7 +457,7 @@ fn functions(entries: Vec<FunctionEntry>) -> Vec<FunctionReport> {
             class_path: None,
             ast_hash: 0,
             body_hash: 0,
-            ignored: f.ignored,
+            suppression: f.suppression,
             metrics: FunctionMetrics {
                 cyclomatic: f.metrics.cyclomatic_complexity,
                 cognitive: f.metrics.cognitive_complexity,
@@ -454,6 +537,7 @@ mod tests {
                     violations: Vec::new(),
                     change: None,
                     baselined: 0,
+                    exemptions: Default::default(),
                 })
                 .collect(),
             not_checked: Vec::new(),

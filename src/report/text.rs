@@ -43,13 +43,58 @@ pub(super) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::
                 }
             }
         }
+        markers(file, style, (red, bold, reset), out)?;
     }
-    let quiet_gate =
-        report.kind == ReportKind::Gate && !style.verbose && s.violations == 0 && s.errors == 0;
+    let quiet_gate = report.kind == ReportKind::Gate
+        && !style.verbose
+        && s.violations == 0
+        && s.errors == 0
+        && s.marker_errors == 0;
     if quiet_gate {
         return Ok(());
     }
     writeln!(out, "{}", report.summary_text())
+}
+
+/// The file's marker problems (stale, unreasoned, unknown metric) and,
+/// with `--report-ignored`, what its markers suppressed.
+fn markers(
+    file: &FileResult,
+    style: Style,
+    (red, bold, reset): (&str, &str, &str),
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if style.report_ignored {
+        for ignored in &file.exemptions.ignored {
+            let v = &ignored.violation;
+            writeln!(
+                out,
+                "{bold}{}:{}:{}{reset}: {}: ignored: {} -- {}",
+                file.path,
+                v.line,
+                v.column,
+                v.function.as_deref().unwrap_or("<file>"),
+                v.describe(),
+                ignored.reason.as_deref().unwrap_or("(no reason given)")
+            )?;
+        }
+    }
+    for note in &file.exemptions.notes {
+        let severity = if note.error {
+            format!("{red}error{reset}")
+        } else {
+            "warning".to_string()
+        };
+        writeln!(
+            out,
+            "{bold}{}:{}:{}{reset}: {severity}: {}",
+            file.path,
+            note.line,
+            note.column,
+            note.message()
+        )?;
+    }
+    Ok(())
 }
 
 /// The lines saying why a file was not (fully) analysed.

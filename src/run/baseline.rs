@@ -127,6 +127,7 @@ pub(super) fn command(
         shard: None,
         budget_ms: 0,
         function_hashes: true,
+        markers: crate::exemptions::Policy::new(&settings, false),
     };
     let tree = match tree_report(cwd, &root, &settings, scope, cache, env)? {
         Ok(tree) => tree,

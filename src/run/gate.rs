@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::exit_code;
 use super::prepare::{self, Environment, Prepared};
+use super::{exit_code, with_markers};
 use crate::analyze::analyze_bytes_from;
 use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{self, CacheOptions, Content, ContentId};
@@ -21,6 +21,7 @@ use crate::cli::GateArgs;
 use crate::config::ModifiedPolicy;
 use crate::config::Settings;
 use crate::diff::{changed_lines, clip, diff_functions, ChangeKind, FilePair, FunctionChange};
+use crate::exemptions::{file_need, function_need, Exemptions, Policy};
 use crate::git::{self, FileChange};
 use crate::isolate::Internal;
 use crate::metrics::{FileAnalysis, MetricOptions};
@@ -139,7 +140,14 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     not_checked.sort();
     let files = gate_files;
     let changed_lines = matches!(args.flags.format, Format::Json | Format::JsonLines);
-    let verdicts = judge(&repo, &files, &settings, args.flags.all, changed_lines);
+    let markers = Policy::new(&settings, args.flags.markers.no_ignore);
+    let verdicts = judge(
+        &repo,
+        &files,
+        &settings,
+        (args.flags.all, markers),
+        changed_lines,
+    );
     if let Some(cache) = cache {
         for (file, verdict) in files.iter().zip(&verdicts) {
             if matches!(file.new, Some(Ok(_))) {
@@ -160,6 +168,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     let (errors, internal, violations) = (s.errors, s.internal, s.violations);
     let style = Style {
         verbose: args.flags.verbose,
+        report_ignored: args.flags.markers.report_ignored,
         ..Style::default()
     };
     super::render_report(
@@ -193,12 +202,16 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     } else {
         errors
     };
-    let code = exit_code(blocking_errors, violations, over_budget, &settings);
+    let code = with_markers(
+        exit_code(blocking_errors, violations, over_budget, &settings),
+        &s,
+    );
     if code != 0 && args.flags.format == Format::Text {
-        let budget_fails = code == 1 && violations == 0;
+        let budget_fails =
+            over_budget && settings.on_budget_exceeded == crate::config::BudgetPolicy::Fail;
         report::say(&blocked_line(
             hook,
-            blocking_errors,
+            (blocking_errors, s.marker_errors),
             violations,
             budget_fails,
         ));
@@ -314,7 +327,7 @@ fn judge(
     repo: &gix::Repository,
     files: &[GateFile],
     settings: &Settings,
-    all: bool,
+    (all, markers): (bool, Policy),
     changed_lines: bool,
 ) -> Vec<FileVerdict> {
     let empty = Vec::new();
@@ -337,6 +350,7 @@ fn judge(
             judged: Vec::new(),
             violations: Vec::new(),
             changed: Vec::new(),
+            exemptions: Exemptions::default(),
         };
         if changed_lines {
             if let (Some(old), Some(new)) = (file.change.old, file.change.new) {
@@ -364,17 +378,43 @@ fn judge(
                     (function, new.level),
                     before,
                 );
+                let v = verdict.exemptions.sort_out(
+                    function.suppression.as_ref(),
+                    Some(&function.qualname),
+                    v,
+                    &|m| function_need(&rules, function, new.level, m),
+                    markers,
+                );
                 verdict.judged.push((*change, v.is_empty()));
                 verdict.violations.extend(v);
             }
             let file_policy = if all { ModifiedPolicy::Strict } else { policy };
-            verdict.violations.extend(check_file_change(
+            let file_violations = check_file_change(
                 &rules,
                 file_policy,
                 settings.file_metric_margin,
                 new,
                 file.old.as_ref(),
-            ));
+            );
+            // A file marker counts when the file's rules were judged: its
+            // code changed, or the file is new.
+            let judged_file = !file_violations.is_empty()
+                || file
+                    .old
+                    .as_ref()
+                    .is_none_or(|old| old.code_hash.is_none() || old.code_hash != new.code_hash);
+            let file_violations = match judged_file {
+                true => verdict.exemptions.sort_out(
+                    new.file_suppression.as_ref(),
+                    None,
+                    file_violations,
+                    &|m| file_need(&rules, new, m),
+                    markers,
+                ),
+                false => file_violations,
+            };
+            verdict.violations.extend(file_violations);
+            verdict.exemptions.notes.sort_by_key(|n| (n.line, n.column));
             verdict
                 .violations
                 .sort_by_key(|v| (v.line, v.column, v.metric));
@@ -385,7 +425,12 @@ fn judge(
 }
 
 /// The last line of a failing gate: that it failed, and how to go on.
-fn blocked_line(hook: bool, errors: usize, violations: usize, budget_fails: bool) -> String {
+fn blocked_line(
+    hook: bool,
+    (errors, marker_errors): (usize, usize),
+    violations: usize,
+    budget_fails: bool,
+) -> String {
     use crate::report::plural;
     let what = if hook {
         "commit blocked"
@@ -404,6 +449,12 @@ fn blocked_line(hook: bool, errors: usize, violations: usize, budget_fails: bool
             plural(errors, "it", "them"),
         );
     }
+    if violations == 0 && marker_errors > 0 {
+        return format!(
+            "{what}: {marker_errors} suppression {} wrong (see above){bypass}",
+            plural(marker_errors, "marker is", "markers are"),
+        );
+    }
     if violations == 0 && budget_fails {
         return format!(
             "{what}: the time budget ran out (on_budget_exceeded = \"fail\"); run \
@@ -412,7 +463,7 @@ fn blocked_line(hook: bool, errors: usize, violations: usize, budget_fails: bool
     }
     format!(
         "{what} by {violations} {}: simplify the code, or exempt a function with \
-         `# antipasta: ignore -- <reason>` on its `def` line{bypass}",
+         `# antipasta: ignore[metric] -- <reason>` on its `def` line{bypass}",
         plural(violations, "violation", "violations"),
     )
 }
@@ -438,6 +489,7 @@ struct FileVerdict {
     violations: Vec<Violation>,
     /// Changed line ranges of the new version (JSON report only).
     changed: Vec<(u32, u32)>,
+    exemptions: Exemptions,
 }
 
 /// The report of a gate run: each file's new side, its violations, and the
@@ -496,6 +548,7 @@ fn gate_report(
             outcome: file.new,
             violations: verdict.violations,
             baselined: 0,
+            exemptions: verdict.exemptions,
         })
         .collect();
     Report {

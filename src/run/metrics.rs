@@ -21,6 +21,7 @@ use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{CacheOptions, WorktreeCache};
 use crate::cli::{MergeArgs, MetricsArgs, SelectionArgs};
 use crate::config::{PathPatterns, Settings};
+use crate::exemptions::Policy;
 use crate::metrics::MetricOptions;
 use crate::outcome::Problem;
 use crate::report::{self, FileResult, Format, Report, ReportKind, Style};
@@ -59,6 +60,7 @@ pub(super) fn metrics(
         budget_ms: args.budget.unwrap_or(0),
         // The ledger knows functions by their body's fingerprint.
         function_hashes: ledger.is_some(),
+        markers: Policy::new(&settings, args.markers.no_ignore),
     };
     let mut tree = match tree_report(cwd, &root, &settings, scope, cache, env)? {
         Ok(tree) => tree,
@@ -71,7 +73,12 @@ pub(super) fn metrics(
         });
     }
     let mut report = tree.report;
-    let style = tree_style(args.format, args.quiet, args.output.as_deref(), env);
+    let style = tree_style(
+        args.format,
+        (args.quiet, args.markers.report_ignored),
+        args.output.as_deref(),
+        env,
+    );
     super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
     let s = report.summary();
     let not_checked = std::mem::take(&mut report.not_checked);
@@ -83,15 +90,24 @@ pub(super) fn metrics(
         let command = format!("antipasta metrics {}", not_checked.join(" "));
         report::warn_not_checked(&not_checked, tree.budget_ms, &command);
     }
-    let code = exit_code(s.errors, s.violations, over_budget, &settings);
+    let code = super::with_markers(
+        exit_code(s.errors, s.violations, over_budget, &settings),
+        &s,
+    );
     Ok(ExitCode::from(code))
 }
 
 /// How a tree report is drawn: colour only for text on a terminal.
-fn tree_style(format: Format, quiet: bool, output: Option<&Path>, env: &Environment) -> Style {
+fn tree_style(
+    format: Format,
+    (quiet, report_ignored): (bool, bool),
+    output: Option<&Path>,
+    env: &Environment,
+) -> Style {
     Style {
         color: format == Format::Text && env.stdout_is_terminal && output.is_none(),
         quiet,
+        report_ignored,
         ..Style::default()
     }
 }
@@ -106,6 +122,8 @@ pub(super) struct TreeScope {
     pub budget_ms: u64,
     /// Compute the functions' AST fingerprints (for the baseline ledger).
     pub function_hashes: bool,
+    /// How suppression markers are honoured.
+    pub markers: Policy,
 }
 
 /// A tree run's report, with where each reported file is.
@@ -180,7 +198,14 @@ pub(super) fn tree_report(
         ),
     };
     let analysed = map_in_order(&files, &order, budget, |file| {
-        analyze_file(file, settings, options, cache.as_ref(), budget)
+        analyze_file(
+            file,
+            settings,
+            options,
+            cache.as_ref(),
+            budget,
+            scope.markers,
+        )
     })?;
     if let Some(cache) = cache {
         // The violation history orders work under a budget; only such runs
@@ -245,7 +270,12 @@ pub(super) fn merge(
         reports.push((name.clone(), report::read::read(&name, &text)?));
     }
     let report = report::read::merge(reports)?;
-    let style = tree_style(args.format, args.quiet, args.output.as_deref(), env);
+    let style = tree_style(
+        args.format,
+        (args.quiet, args.report_ignored),
+        args.output.as_deref(),
+        env,
+    );
     super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
     let s = report.summary();
     let over_budget = !report.not_checked.is_empty() || s.degraded_by_budget > 0;
@@ -257,11 +287,9 @@ pub(super) fn merge(
             report.not_checked.join(" ")
         )]);
     }
-    Ok(ExitCode::from(exit_code(
-        s.errors,
-        s.violations,
-        over_budget,
-        &settings,
+    Ok(ExitCode::from(super::with_markers(
+        exit_code(s.errors, s.violations, over_budget, &settings),
+        &s,
     )))
 }
 
@@ -464,6 +492,7 @@ fn analyze_file(
     options: MetricOptions,
     cache: Option<&WorktreeCache>,
     budget: Budget,
+    markers: Policy,
 ) -> FileResult {
     let limit = settings.max_file_bytes;
     let measure = |bytes: &[u8]| {
@@ -477,9 +506,13 @@ fn analyze_file(
         }
         (None, None) => read().and_then(|bytes| measure(&bytes)),
     };
-    let violations = match &outcome {
-        Ok(analysis) => check_thresholds(&settings.rules_for(&file.rel), analysis),
-        Err(_) => Vec::new(),
+    let (violations, exemptions) = match &outcome {
+        Ok(analysis) => {
+            let rules = settings.rules_for(&file.rel);
+            let violations = check_thresholds(&rules, analysis);
+            crate::exemptions::apply_to_file(&rules, analysis, violations, markers)
+        }
+        Err(_) => Default::default(),
     };
     FileResult {
         path: file.display.clone(),
@@ -487,6 +520,7 @@ fn analyze_file(
         violations,
         change: None,
         baselined: 0,
+        exemptions,
     }
 }
 

@@ -185,6 +185,20 @@ fn exit_code(errors: usize, violations: usize, over_budget: bool, settings: &Set
     }
 }
 
+/// The exit code once suppression markers are counted: a marker naming an
+/// unknown metric is bad input (2); one without a required reason, or a
+/// stale one under `stale_suppressions = "error"`, fails the run (1).
+fn with_markers(code: u8, s: &crate::report::Summary) -> u8 {
+    let markers = if s.unknown_metrics > 0 {
+        2
+    } else if s.marker_errors > 0 {
+        1
+    } else {
+        0
+    };
+    code.max(markers)
+}
+
 /// The cache namespace: every option that changes a stored value. Runs
 /// without function hashes (`metrics`) and with them (`check`, `diff`) keep
 /// separate entries, so the gate never reads an entry that lacks hashes.

@@ -338,7 +338,7 @@ fn blocked_commit_ends_with_how_to_proceed_and_the_marker_works() {
     assert_eq!(
         err.lines().last().unwrap(),
         "antipasta: commit blocked by 1 violation: simplify the code, or exempt a function \
-         with `# antipasta: ignore -- <reason>` on its `def` line, or commit with \
+         with `# antipasta: ignore[metric] -- <reason>` on its `def` line, or commit with \
          `git commit --no-verify`",
         "{err}"
     );
@@ -375,7 +375,7 @@ fn failed_range_check_says_so_without_no_verify() {
     assert!(
         err.ends_with(
             "antipasta: check failed by 1 violation: simplify the code, or exempt a function \
-             with `# antipasta: ignore -- <reason>` on its `def` line\n"
+             with `# antipasta: ignore[metric] -- <reason>` on its `def` line\n"
         ),
         "{err}"
     );

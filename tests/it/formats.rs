@@ -647,23 +647,53 @@ fn merged_shards_render_as_one_run() {
         "pkg3/exempt.py",
         &format!("# antipasta: ignore -- legacy\n{COMPLEX}"),
     );
-    let formats = [
-        "text",
-        "json",
-        "json-lines",
-        "sarif",
-        "github",
-        "gitlab",
-        "junit",
-        "csv",
+    // What markers suppressed and what is wrong with them travels too.
+    crate::common::write(
+        dir.path(),
+        "pkg4/marked.py",
+        &format!(
+            "# antipasta: ignore-file[maintainability_index] -- generated\n\
+             # antipasta: ignore[cognitive_complexity, nesting] -- legacy\n{COMPLEX}\n\n\
+             def small(a):  # antipasta: ignore[cyclomatic_complexity]\n    return a\n"
+        ),
+    );
+    let formats: [&[&str]; 9] = [
+        &["--format", "text"],
+        &["--format", "text", "--report-ignored"],
+        &["--format", "json"],
+        &["--format", "json-lines"],
+        &["--format", "sarif"],
+        &["--format", "github"],
+        &["--format", "gitlab"],
+        &["--format", "junit"],
+        &["--format", "csv"],
     ];
     let whole: Vec<(String, Option<i32>)> = formats
         .iter()
         .map(|f| {
-            let out = antipasta(dir.path(), &["metrics", "--no-cache", "--format", f]);
+            let mut args = vec!["metrics", "--no-cache"];
+            args.extend_from_slice(f);
+            let out = antipasta(dir.path(), &args);
             (stdout(&out), out.status.code())
         })
         .collect();
+    assert!(
+        whole[1].0.contains("ignored: cognitive_complexity"),
+        "{}",
+        whole[1].0
+    );
+    assert!(
+        whole[0]
+            .0
+            .contains("stale suppression of `maintainability_index`"),
+        "{}",
+        whole[0].0
+    );
+    assert!(
+        whole[0].0.contains("did you mean `nesting_depth`?"),
+        "{}",
+        whole[0].0
+    );
     assert_eq!(whole[0].1, Some(2), "the broken file makes it exit 2");
     let reports = tempfile::tempdir().unwrap();
     for n in [1u64, 2, 3] {
@@ -693,11 +723,12 @@ fn merged_shards_render_as_one_run() {
             names.push(name.to_str().unwrap().to_owned());
         }
         for (format, (expected, code)) in formats.iter().zip(&whole) {
-            let mut args = vec!["merge", "--format", format];
+            let mut args = vec!["merge"];
+            args.extend_from_slice(format);
             args.extend(names.iter().map(String::as_str));
             let out = antipasta(dir.path(), &args);
-            assert_eq!(&stdout(&out), expected, "--format {format}, N = {n}");
-            assert_eq!(out.status.code(), *code, "--format {format}, N = {n}");
+            assert_eq!(&stdout(&out), expected, "{format:?}, N = {n}");
+            assert_eq!(out.status.code(), *code, "{format:?}, N = {n}");
         }
     }
 }

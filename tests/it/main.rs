@@ -10,4 +10,5 @@ mod gate;
 mod metrics;
 mod migrating;
 mod robust;
+mod suppress;
 mod version;
