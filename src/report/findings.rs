@@ -4,6 +4,7 @@
 //! analyse with its reason.
 
 use super::{degraded_note, file_error, FileResult, Report};
+use crate::exemptions::{MarkerNote, MarkerProblem};
 use crate::outcome::ProblemKind;
 use crate::thresholds::Violation;
 
@@ -85,6 +86,46 @@ fn end_line(file: &FileResult, v: &Violation) -> Option<u32> {
         _ => None,
     }
 }
+
+/// A problem with a suppression marker, located at the marker.
+pub(crate) struct MarkerFinding<'a> {
+    pub path: &'a str,
+    pub note: &'a MarkerNote,
+}
+
+impl MarkerFinding<'_> {
+    /// Stable while the marker keeps its file, function and problem.
+    pub(crate) fn fingerprint(&self) -> String {
+        let what = match &self.note.problem {
+            MarkerProblem::Stale { metric, .. } => metric.map_or("", |m| m.name()),
+            MarkerProblem::Unknown { name, .. } => name,
+            MarkerProblem::NoReason => "",
+        };
+        fingerprint(&[
+            self.path,
+            self.note.function.as_deref().unwrap_or(""),
+            self.note.problem.name(),
+            what,
+        ])
+    }
+}
+
+/// Every marker problem of the report, in report order.
+pub(crate) fn marker_findings(report: &Report) -> Vec<MarkerFinding<'_>> {
+    report
+        .files
+        .iter()
+        .flat_map(|file| {
+            file.exemptions.notes.iter().map(move |note| MarkerFinding {
+                path: &file.path,
+                note,
+            })
+        })
+        .collect()
+}
+
+/// The rule id of marker problems in SARIF and GitLab.
+pub(crate) const MARKER_RULE: &str = "suppression_marker";
 
 /// How serious a file's problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

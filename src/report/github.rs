@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::findings::{file_problems, findings, Severity};
+use super::findings::{file_problems, findings, marker_findings, Severity};
 use super::Report;
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -22,6 +22,18 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             property(&format!("antipasta {}", v.metric.name()))
         ));
         writeln!(out, "::error {props}::{}", data(&f.message()))?;
+    }
+    for m in marker_findings(report) {
+        let command = if m.note.error { "error" } else { "warning" };
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},title={}::{}",
+            property(m.path),
+            m.note.line,
+            m.note.column,
+            property("antipasta suppression marker"),
+            data(&m.note.message())
+        )?;
     }
     for p in file_problems(report) {
         let command = match p.severity {

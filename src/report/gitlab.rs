@@ -6,7 +6,9 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::findings::{file_problems, findings, fingerprint, Severity};
+use super::findings::{
+    file_problems, findings, fingerprint, marker_findings, Severity, MARKER_RULE,
+};
 use super::Report;
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -27,6 +29,15 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
+    for m in marker_findings(report) {
+        issues.push(json!({
+            "description": m.note.message(),
+            "check_name": MARKER_RULE,
+            "fingerprint": m.fingerprint(),
+            "severity": if m.note.error { "major" } else { "minor" },
+            "location": { "path": m.path, "lines": { "begin": m.note.line } },
+        }));
+    }
     for p in file_problems(report) {
         if p.severity != Severity::Error {
             continue;

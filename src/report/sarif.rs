@@ -7,13 +7,17 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::findings::{file_problems, findings, Finding, Severity, HOMEPAGE};
+use super::findings::{
+    file_problems, findings, marker_findings, Finding, MarkerFinding, Severity, HOMEPAGE,
+    MARKER_RULE,
+};
 use super::Report;
 use crate::config::{default_comparison, default_threshold};
 use crate::metrics::MetricKind;
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let results: Vec<Value> = findings(report).iter().map(result).collect();
+    let mut results: Vec<Value> = findings(report).iter().map(result).collect();
+    results.extend(marker_findings(report).iter().map(marker_result));
     let notifications: Vec<Value> = file_problems(report)
         .iter()
         .map(|p| {
@@ -38,7 +42,11 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
                     "informationUri": HOMEPAGE,
-                    "rules": MetricKind::ALL.iter().map(|m| rule(*m)).collect::<Vec<_>>(),
+                    "rules": MetricKind::ALL
+                        .iter()
+                        .map(|m| rule(*m))
+                        .chain([marker_rule()])
+                        .collect::<Vec<_>>(),
                 }
             },
             "invocations": [{
@@ -80,6 +88,42 @@ fn rule(metric: MetricKind) -> Value {
         "helpUri": format!("{HOMEPAGE}/blob/main/docs/metrics.md#metrics"),
         "defaultConfiguration": { "level": "error" },
         "properties": properties,
+    })
+}
+
+/// The rule of marker problems: stale, unknown metric, no reason. It comes
+/// after the metrics' rules.
+fn marker_rule() -> Value {
+    json!({
+        "id": MARKER_RULE,
+        "shortDescription": { "text": "A suppression marker that suppresses nothing or is malformed" },
+        "fullDescription": { "text": "A `# antipasta: ignore[...]` marker that suppresses nothing \
+            (stale), names an unknown metric, or gives no reason under require_reason." },
+        "helpUri": format!("{HOMEPAGE}/blob/main/docs/suppressions.md"),
+        "defaultConfiguration": { "level": "warning" },
+        "properties": { "tags": ["maintainability"] },
+    })
+}
+
+fn marker_result(m: &MarkerFinding) -> Value {
+    let logical = match &m.note.function {
+        Some(name) => json!({ "fullyQualifiedName": name, "kind": "function" }),
+        None => json!({ "fullyQualifiedName": m.path, "kind": "module" }),
+    };
+    json!({
+        "ruleId": MARKER_RULE,
+        "ruleIndex": MetricKind::ALL.len(),
+        "level": if m.note.error { "error" } else { "warning" },
+        "message": { "text": m.note.message() },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact(m.path),
+                "region": { "startLine": m.note.line, "startColumn": m.note.column },
+            },
+            "logicalLocations": [logical],
+        }],
+        "partialFingerprints": { "antipasta/v1": m.fingerprint() },
+        "properties": { "problem": m.note.problem.name() },
     })
 }
 

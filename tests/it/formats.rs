@@ -67,7 +67,7 @@ fn sarif_schema() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).expect("the SARIF schema compiles")
 }
 
-fn assert_valid_sarif(document: &Value) {
+pub(crate) fn assert_valid_sarif(document: &Value) {
     let validator = sarif_schema();
     let errors: Vec<String> = validator
         .iter_errors(document)

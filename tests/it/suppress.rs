@@ -369,3 +369,63 @@ fn the_gate_honours_markers_on_changed_functions() {
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     assert!(stdout(&out).contains("did you mean `cognitive_complexity`?"));
 }
+
+#[test]
+fn marker_problems_reach_the_ci_formats_at_the_marker() {
+    let src = [
+        "def simple(a):  # antipasta: ignore[cognitive_complexity] -- was complex\n    return a\n"
+            .to_string(),
+        complex("", "def f", "  # antipasta: ignore[cyclomatic] -- r"),
+    ]
+    .join("\n\n");
+    let repo = tree(&[("a.py", &src)]);
+    let (code, sarif, _) = run(&repo, &["metrics", "--no-cache", "--format", "sarif"]);
+    assert_eq!(code, Some(2));
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    crate::formats::assert_valid_sarif(&sarif);
+    let run0 = &sarif["runs"][0];
+    let markers: Vec<&Value> = run0["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "suppression_marker")
+        .collect();
+    assert_eq!(markers.len(), 2, "{sarif:#}");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in &markers {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], "suppression_marker");
+    }
+    let region = |r: &Value| {
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        (region["startLine"].as_u64(), region["startColumn"].as_u64())
+    };
+    assert_eq!(region(markers[0]), (Some(1), Some(17)));
+    assert_eq!(markers[0]["level"], "warning");
+    assert_eq!(region(markers[1]), (Some(5), Some(18)));
+    assert_eq!(markers[1]["level"], "error");
+
+    let (_, github, _) = run(&repo, &["metrics", "--no-cache", "--format", "github"]);
+    assert!(
+        github.contains("::warning file=a.py,line=1,col=17,title=antipasta suppression marker::stale suppression of `cognitive_complexity`"),
+        "{github}"
+    );
+    assert!(
+        github.contains("::error file=a.py,line=5,col=18,"),
+        "{github}"
+    );
+
+    let (_, gitlab, _) = run(&repo, &["metrics", "--no-cache", "--format", "gitlab"]);
+    let gitlab: Value = serde_json::from_str(&gitlab).unwrap();
+    let issues: Vec<&Value> = gitlab
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["check_name"] == "suppression_marker")
+        .collect();
+    assert_eq!(issues.len(), 2);
+    assert_eq!(issues[0]["severity"], "minor");
+    assert_eq!(issues[0]["location"]["lines"]["begin"], 1);
+    assert_eq!(issues[1]["severity"], "major");
+    assert_ne!(issues[0]["fingerprint"], issues[1]["fingerprint"]);
+}
