@@ -104,6 +104,12 @@ fn snapshot_of_tree(repo: &gix::Repository, tree: ObjectId) -> Result<Snapshot> 
 }
 
 /// Files whose staged content differs from HEAD (HEAD may be unborn).
+///
+/// As git does: HEAD's tree and the index are walked together, directory
+/// by directory, and a directory whose cache-tree entry (the index's TREE
+/// extension) is valid and names HEAD's tree for it is skipped whole. A
+/// one-file commit thus decodes the trees on the changed path only, not
+/// all of HEAD. A sparse or split index takes the full comparison.
 pub(crate) fn staged_changes(repo: &gix::Repository) -> Result<Vec<FileChange>> {
     let head_tree = repo
         .head_tree_id_or_empty()
@@ -112,9 +118,204 @@ pub(crate) fn staged_changes(repo: &gix::Repository) -> Result<Vec<FileChange>> 
     let index = repo
         .index_or_empty()
         .map_err(|e| anyhow!("reading the index {}: {e}", repo.index_path().display()))?;
-    let staged = snapshot_of_state(&index, true)?;
+    if index.is_sparse() || index.link().is_some() {
+        return staged_changes_in_full(repo, head_tree, &index);
+    }
+    refuse_conflicts(&index)?;
+    let head = (head_tree != ObjectId::empty_tree(head_tree.kind())).then_some(head_tree);
+    let mut changes = Vec::new();
+    let walk = TreeWalk {
+        repo,
+        state: &index,
+    };
+    walk.dir(head, index.tree(), b"", index.entries(), &mut changes)?;
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(changes)
+}
+
+/// [`staged_changes`] by comparing every path of HEAD with every entry of
+/// the index.
+fn staged_changes_in_full(
+    repo: &gix::Repository,
+    head_tree: ObjectId,
+    index: &gix::index::State,
+) -> Result<Vec<FileChange>> {
+    let staged = snapshot_of_state(index, true)?;
     let head = snapshot_of_tree(repo, head_tree)?;
     Ok(compare(head, staged))
+}
+
+/// An index with unmerged entries has no single staged version to judge.
+fn refuse_conflicts(state: &gix::index::State) -> Result<()> {
+    if state.entries().iter().all(|e| e.flags.stage_raw() == 0) {
+        return Ok(());
+    }
+    snapshot_of_state(state, true).map(|_| ())
+}
+
+/// HEAD's trees and the index, walked together.
+struct TreeWalk<'r> {
+    repo: &'r gix::Repository,
+    state: &'r gix::index::State,
+}
+
+/// What one side has under a name of a directory.
+#[derive(Clone, Copy)]
+enum Side<'e> {
+    /// A committed regular file.
+    File(ObjectId),
+    /// A directory: HEAD's tree id / the index entries below it.
+    HeadDir(ObjectId),
+    IndexDir(&'e [gix::index::Entry]),
+    /// A symlink, a submodule, an intent-to-add entry: not a file here.
+    Other,
+}
+
+impl<'r> TreeWalk<'r> {
+    /// The changes below `prefix` (`""` or `dir/`): `head` is HEAD's tree
+    /// there (`None`: none), `cache` the index's cache-tree node for it,
+    /// `entries` the index entries below it (contiguous, sorted).
+    fn dir(
+        &self,
+        head: Option<ObjectId>,
+        cache: Option<&gix::index::extension::Tree>,
+        prefix: &[u8],
+        entries: &[gix::index::Entry],
+        out: &mut Vec<FileChange>,
+    ) -> Result<()> {
+        if let (Some(head), Some(cache)) = (head, cache) {
+            if cache.num_entries.is_some() && cache.id == head {
+                return Ok(());
+            }
+        }
+        let mut head_children: Vec<(Vec<u8>, Side<'_>)> = Vec::new();
+        if let Some(id) = head {
+            let tree = self
+                .repo
+                .find_tree(id)
+                .map_err(|e| anyhow!("reading tree {id}: {e}"))?;
+            let decoded = tree
+                .decode()
+                .map_err(|e| anyhow!("decoding tree {id}: {e}"))?;
+            for entry in &decoded.entries {
+                let side = if entry.mode.is_tree() {
+                    Side::HeadDir(entry.oid.to_owned())
+                } else if entry.mode.is_blob() {
+                    Side::File(entry.oid.to_owned())
+                } else {
+                    Side::Other
+                };
+                head_children.push((entry.filename.to_vec(), side));
+            }
+        }
+        let mut seen = vec![false; head_children.len()];
+        let mut i = 0;
+        while i < entries.len() {
+            let path: &[u8] = entries[i].path(self.state);
+            let rest = &path[prefix.len()..];
+            let (name, side, next) = match rest.iter().position(|&b| b == b'/') {
+                Some(slash) => {
+                    let name = &rest[..slash];
+                    let dir_len = prefix.len() + slash + 1;
+                    let run = entries[i..]
+                        .iter()
+                        .take_while(|e| {
+                            let p: &[u8] = e.path(self.state);
+                            p.len() > dir_len && p[..dir_len] == path[..dir_len]
+                        })
+                        .count();
+                    (name, Side::IndexDir(&entries[i..i + run]), i + run)
+                }
+                None => {
+                    let e = &entries[i];
+                    let side = if e.flags.stage_raw() == 0 && is_committed_file(e) {
+                        Side::File(e.id)
+                    } else {
+                        Side::Other
+                    };
+                    (rest, side, i + 1)
+                }
+            };
+            let head_side = head_children
+                .iter()
+                .position(|(n, _)| n.as_slice() == name)
+                .map(|k| {
+                    seen[k] = true;
+                    head_children[k].1
+                })
+                .unwrap_or(Side::Other);
+            let child_cache = match side {
+                Side::IndexDir(_) => {
+                    cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name))
+                }
+                _ => None,
+            };
+            self.pair(prefix, name, head_side, side, child_cache, out)?;
+            i = next;
+        }
+        for (k, (name, side)) in head_children.iter().enumerate() {
+            if !seen[k] {
+                self.pair(prefix, name, *side, Side::Other, None, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The changes under one name, HEAD's side against the index's.
+    fn pair(
+        &self,
+        prefix: &[u8],
+        name: &[u8],
+        head: Side<'_>,
+        index: Side<'_>,
+        cache: Option<&gix::index::extension::Tree>,
+        out: &mut Vec<FileChange>,
+    ) -> Result<()> {
+        let path = || {
+            let mut p = prefix.to_vec();
+            p.extend_from_slice(name);
+            p
+        };
+        let text = |p: &[u8]| p.to_str_lossy().into_owned();
+        // A file on one side, something else (or a directory) on the other.
+        match (head, index) {
+            (Side::File(old), Side::File(new)) => {
+                if old != new {
+                    out.push(FileChange {
+                        path: text(&path()),
+                        old: Some(old),
+                        new: Some(new),
+                    });
+                }
+                return Ok(());
+            }
+            (Side::File(old), _) => out.push(FileChange {
+                path: text(&path()),
+                old: Some(old),
+                new: None,
+            }),
+            (_, Side::File(new)) => out.push(FileChange {
+                path: text(&path()),
+                old: None,
+                new: Some(new),
+            }),
+            _ => {}
+        }
+        let head_dir = match head {
+            Side::HeadDir(id) => Some(id),
+            _ => None,
+        };
+        let index_dir = match index {
+            Side::IndexDir(entries) => entries,
+            _ => &[],
+        };
+        if head_dir.is_some() || !index_dir.is_empty() {
+            let mut below = path();
+            below.push(b'/');
+            self.dir(head_dir, cache, &below, index_dir, out)?;
+        }
+        Ok(())
+    }
 }
 
 /// Files that differ between two commits (or any tree-ish revisions).
@@ -303,6 +504,100 @@ impl WorktreeIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_WORK_TREE")
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// The walk that skips what the cache-tree says is unchanged gives the
+    /// full comparison's answer, with the cache-tree valid, partly
+    /// invalidated and missing, on files, directories, symlinks,
+    /// intent-to-add entries and a file turned directory and back.
+    #[test]
+    fn cache_tree_walk_equals_the_full_comparison() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git(dir, &["init", "-q"]);
+        let check = |what: &str| {
+            let repo = gix::open(dir).unwrap();
+            let index = repo.index_or_empty().unwrap();
+            let head = repo.head_tree_id_or_empty().unwrap().detach();
+            let full = staged_changes_in_full(&repo, head, &index).unwrap();
+            assert_eq!(staged_changes(&repo).unwrap(), full, "{what}");
+            full.len()
+        };
+        assert_eq!(check("unborn HEAD, empty index"), 0);
+        for i in 0..5 {
+            write(dir, &format!("pkg{i}/sub/a.py"), "x = 1\n");
+            write(dir, &format!("pkg{i}/b.py"), "y = 2\n");
+        }
+        write(dir, "top.py", "z = 3\n");
+        write(dir, "pkg0/sub/deeper/c.py", "c = 1\n");
+        git(dir, &["add", "-A"]);
+        assert_eq!(check("unborn HEAD, all staged"), 12);
+        git(dir, &["commit", "-q", "-m", "one"]);
+        assert_eq!(check("clean, cache-tree valid"), 0);
+
+        write(dir, "pkg0/sub/deeper/c.py", "c = 2\n");
+        write(dir, "pkg9/new.py", "n = 1\n");
+        write(dir, "pkg3/b.py", "y = 3\n");
+        git(dir, &["add", "-A"]);
+        git(dir, &["rm", "-q", "-r", "--cached", "pkg2"]);
+        assert_eq!(check("edits, an added and a removed directory"), 5);
+        git(dir, &["commit", "-q", "-m", "two"]);
+
+        // A file becomes a directory and a directory a file.
+        git(dir, &["rm", "-q", "--cached", "top.py"]);
+        std::fs::remove_file(dir.join("top.py")).unwrap();
+        write(dir, "top.py/inner.py", "i = 1\n");
+        git(dir, &["rm", "-q", "-r", "--cached", "pkg4"]);
+        std::fs::remove_dir_all(dir.join("pkg4")).unwrap();
+        write(dir, "pkg4", "now a file\n");
+        git(dir, &["add", "-A"]);
+        assert_eq!(check("file <-> directory, pkg2 back"), 7);
+        git(dir, &["commit", "-q", "-m", "three"]);
+
+        // A symlink replacing a file, an intent-to-add file, an exec bit.
+        std::fs::remove_file(dir.join("pkg1/b.py")).unwrap();
+        std::os::unix::fs::symlink("sub/a.py", dir.join("pkg1/b.py")).unwrap();
+        write(dir, "pkg1/ita.py", "ita = 1\n");
+        git(dir, &["add", "pkg1/b.py"]);
+        git(dir, &["add", "-N", "pkg1/ita.py"]);
+        git(dir, &["update-index", "--chmod=+x", "pkg3/b.py"]);
+        assert_eq!(check("symlink, intent-to-add, mode"), 1);
+
+        // The same staged state with every cache-tree node invalidated.
+        git(dir, &["commit", "-q", "-m", "four"]);
+        write(dir, "pkg0/b.py", "y = 9\n");
+        git(dir, &["add", "-A"]);
+        let with_tree = check("cache-tree");
+        git(dir, &["rm", "-q", "-r", "--cached", "."]);
+        git(dir, &["add", "-A"]);
+        assert_eq!(check("cache-tree invalidated"), with_tree);
+    }
 
     #[test]
     fn relative_paths_resolve_dots() {
