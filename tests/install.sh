@@ -71,6 +71,9 @@ got=$(PATH=$venv_path git antipasta --version)
 [[ $got == "antipasta $version ("*")" ]] && ok "git antipasta --version: $got" || fail "git antipasta --version said '$got'"
 PATH=$venv_path antipasta --version --verbose | grep -q '^profile: dist$' && ok "the wheel's binary is the dist profile" \
     || fail "the wheel's binary is not the dist profile: $(PATH=$venv_path antipasta version)"
+verbose=$(PATH=$venv_path antipasta version)
+[[ $verbose == *"allocator=jemalloc"* ]] && ok "the wheel's binary links jemalloc" \
+    || fail "the wheel's binary does not link jemalloc: $verbose"
 [ "$(PATH=$venv_path command -v antipasta)" = "$work/venv/bin/antipasta" ] || fail "antipasta is not the venv's"
 
 repo="$work/gate"
