@@ -148,11 +148,31 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
+    map_in_order_with(items, order, budget, || Ok(()), |_, item| f(item))
+}
+
+/// [`map_in_order`] with per-thread state: each worker starts by calling
+/// `init` (a repository handle, say: a gix Repository is not Sync), then
+/// passes its state to `f` for every item it takes.
+pub(crate) fn map_in_order_with<T, S, R, I, F>(
+    items: &[T],
+    order: &[usize],
+    budget: Budget,
+    init: I,
+    f: F,
+) -> Result<Vec<Option<R>>>
+where
+    T: Sync,
+    R: Send,
+    I: Fn() -> Result<S> + Sync,
+    F: Fn(&mut S, &T) -> R + Sync,
+{
     let next = AtomicUsize::new(0);
     let workers = worker_count(items.len());
     let slow = budget.file_delay;
-    let worker = || {
+    let worker = || -> Result<Vec<(usize, R)>> {
         let mut done = Vec::new();
+        let mut state = None;
         loop {
             if budget.expired() || crate::cancel::requested().is_some() {
                 break;
@@ -162,9 +182,13 @@ where
             if let Some(d) = slow {
                 std::thread::sleep(d);
             }
-            done.push((i, f(&items[i])));
+            let state = match &mut state {
+                Some(s) => s,
+                None => state.insert(init()?),
+            };
+            done.push((i, f(state, &items[i])));
         }
-        done
+        Ok(done)
     };
     let mut results: Vec<Option<R>> = items.iter().map(|_| None).collect();
     std::thread::scope(|scope| -> Result<()> {
@@ -180,7 +204,7 @@ where
         for handle in handles {
             let done = handle
                 .join()
-                .map_err(|_| anyhow::anyhow!("internal error: an analysis thread panicked"))?;
+                .map_err(|_| anyhow::anyhow!("internal error: an analysis thread panicked"))??;
             for (i, r) in done {
                 results[i] = Some(r);
             }
@@ -292,6 +316,61 @@ mod tests {
             .iter()
             .enumerate()
             .all(|(i, r)| *r == Some(i as u32 * 2)));
+    }
+
+    #[test]
+    fn each_worker_initialises_its_state_once_and_only_when_it_works() {
+        let inits = AtomicUsize::new(0);
+        let items: Vec<u32> = (0..40).collect();
+        let order: Vec<usize> = (0..40).collect();
+        let out = map_in_order_with(
+            &items,
+            &order,
+            Budget::from_start(0),
+            || Ok(inits.fetch_add(1, Ordering::SeqCst) * 1000),
+            |state, x| *state + *x as usize,
+        )
+        .unwrap();
+        let n = inits.load(Ordering::SeqCst);
+        assert!(n >= 1 && n <= worker_count(items.len()), "{n} inits");
+        assert!(out
+            .iter()
+            .enumerate()
+            .all(|(i, r)| r.is_some_and(|v| v % 1000 == i)));
+        // A worker that never takes an item never initialises.
+        inits.store(0, Ordering::SeqCst);
+        let expired = Budget {
+            ms: 1,
+            deadline: Some(start()),
+            file_delay: None,
+        };
+        let out = map_in_order_with(
+            &items,
+            &order,
+            expired,
+            || {
+                inits.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            },
+            |_, x| *x,
+        )
+        .unwrap();
+        assert!(out.iter().all(Option::is_none));
+        assert_eq!(inits.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn a_failing_initialisation_fails_the_map() {
+        let items = [1, 2];
+        let err = map_in_order_with(
+            &items,
+            &[0, 1],
+            Budget::from_start(0),
+            || -> Result<()> { anyhow::bail!("no handle") },
+            |_, x| *x,
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "no handle");
     }
 
     #[test]

@@ -402,6 +402,12 @@ pub(crate) fn read_blob(repo: &gix::Repository, id: ObjectId, path: &str) -> Res
     Ok(blob.detach().data)
 }
 
+/// The size of blob `id` from its object header, without inflating the
+/// object; 0 when the header cannot be read (the blob's read reports that).
+pub(crate) fn blob_size(repo: &gix::Repository, id: ObjectId) -> u64 {
+    repo.find_header(id).map_or(0, |h| h.size())
+}
+
 /// The index's stat data, for `metrics`' shortcut: a working-tree file
 /// whose stat data matches its index entry is taken to hold that entry's
 /// blob, without being read.

@@ -82,10 +82,18 @@ impl WorktreeCache {
     }
 }
 
-/// One side of a gate diff: already known from the cache, or bytes to analyse.
+/// One side of a gate diff: already known from the cache, or a blob still
+/// to read and analyse. Blobs are read when their file starts (under the
+/// time budget), not up front: a large commit's inflating alone could
+/// outlast the budget.
 pub(crate) enum Content {
     Cached(Outcome),
-    Fresh(ContentId, Vec<u8>),
+    Blob {
+        id: gix::ObjectId,
+        /// The blob's size from its object header (0 when unknown), for the
+        /// priority order.
+        size: u64,
+    },
 }
 
 impl Content {
@@ -93,34 +101,41 @@ impl Content {
     pub(crate) fn fresh_len(&self) -> u64 {
         match self {
             Content::Cached(_) => 0,
-            Content::Fresh(_, bytes) => bytes.len() as u64,
+            Content::Blob { size, .. } => *size,
         }
     }
 
-    /// Looks `id` up, calling `read` only on a miss.
-    pub(crate) fn load(
+    /// Looks blob `id` up in the cache; on a miss, `size` tells how large
+    /// it is (without reading it).
+    pub(crate) fn probe(
         cache: Option<&Cache>,
-        id: ContentId,
-        read: impl FnOnce() -> Result<Vec<u8>>,
-    ) -> Result<Content> {
-        match cache.and_then(|c| c.get(&id)) {
-            Some(outcome) => Ok(Content::Cached(outcome)),
-            None => Ok(Content::Fresh(id, read()?)),
+        id: gix::ObjectId,
+        size: impl FnOnce() -> u64,
+    ) -> Content {
+        match cache.and_then(|c| c.get(&ContentId::Blob(id))) {
+            Some(outcome) => Content::Cached(outcome),
+            None => Content::Blob { id, size: size() },
         }
     }
 
-    /// The outcome, analysing (and storing) fresh bytes.
+    /// The outcome: the cached one, or the blob read by `read`, analysed
+    /// (and stored). An error only when the blob cannot be read.
     pub(crate) fn outcome(
         &self,
         cache: Option<&Cache>,
+        read: impl FnOnce(gix::ObjectId) -> Result<Vec<u8>>,
         analyze: impl FnOnce(&[u8]) -> Outcome,
-    ) -> Outcome {
+    ) -> Result<Outcome> {
         match self {
-            Content::Cached(outcome) => outcome.clone(),
-            Content::Fresh(id, bytes) => match cache {
-                Some(cache) => cache.compute_and_put(id, || analyze(bytes)),
-                None => analyze(bytes),
-            },
+            Content::Cached(outcome) => Ok(outcome.clone()),
+            Content::Blob { id, .. } => {
+                let bytes = read(*id)?;
+                let key = ContentId::Blob(*id);
+                Ok(match cache {
+                    Some(cache) => cache.compute_and_put(&key, || analyze(&bytes)),
+                    None => analyze(&bytes),
+                })
+            }
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The staged gate (`check`) and the commit-range gate (`diff`).
 //!
 //! Wiring: git changes (index vs HEAD, or base vs head commit) → Python files
-//! that are not ignored → both blobs read from the object database → both
-//! sides analysed → functions diffed across all files → verdicts by policy →
+//! that are not ignored → the cache probed for both sides → both blobs read
+//! from the object database and analysed, file by file in priority order
+//! under the budget → functions diffed across all files → verdicts by policy →
 //! report. The working tree is never read; nothing is written.
 
 use std::collections::HashSet;
@@ -15,8 +16,8 @@ use anyhow::{Context, Result};
 use super::prepare::{self, Environment, Prepared};
 use super::{exit_code, with_markers};
 use crate::analyze::analyze_bytes_from;
-use crate::budget::{map_in_order, priority_order, Budget, Priority};
-use crate::cache::{self, CacheOptions, Content, ContentId};
+use crate::budget::{map_in_order_with, priority_order, Budget, Priority};
+use crate::cache::{self, CacheOptions, Content};
 use crate::cli::GateArgs;
 use crate::config::ModifiedPolicy;
 use crate::config::Settings;
@@ -107,13 +108,21 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         })
         .flatten();
     report::warn(&notices);
-    let blobs = load(&repo, cache.as_ref(), &files)?;
+    let blobs = probe(&repo, cache.as_ref(), &files);
     let budget_ms = args
         .flags
         .budget
         .unwrap_or(if hook { settings.budget_ms } else { 0 });
     let budget = Budget::from_start(budget_ms).with_file_delay(env.test_file_delay);
-    let analysed = analyse(&files, &blobs, cache.as_ref(), &settings, options, budget)?;
+    let analysed = analyse(
+        &repo,
+        &files,
+        &blobs,
+        cache.as_ref(),
+        &settings,
+        options,
+        budget,
+    )?;
     if let Some(code) = crate::cancel::requested() {
         if let Some(cache) = cache {
             report::warn(&cache.finish());
@@ -260,36 +269,36 @@ fn select(
     Ok(files)
 }
 
-/// Both sides' contents. Blobs are read here, on one thread (a gix
-/// Repository is not Sync); a blob already in the cache is not even read.
-fn load(
+/// Both sides' contents as the cache knows them: a cached outcome, or a
+/// blob to read when its file starts, with its size from the object header
+/// (for the priority order). Nothing is inflated here.
+fn probe(
     repo: &gix::Repository,
     cache: Option<&cache::Cache>,
     files: &[(FileChange, PathBuf)],
-) -> Result<Vec<Sides>> {
-    let mut blobs = Vec::with_capacity(files.len());
-    for (change, _) in files {
-        let load = |id: gix::ObjectId| {
-            Content::load(cache, ContentId::Blob(id), || {
-                git::read_blob(repo, id, &change.path)
-            })
-            .context(Internal)
-        };
-        let old = change.old.map(load).transpose()?;
-        let new = change.new.map(load).transpose()?;
-        blobs.push((old, new));
-    }
-    Ok(blobs)
+) -> Vec<Sides> {
+    files
+        .iter()
+        .map(|(change, _)| {
+            let old = change.old.map(|id| Content::probe(cache, id, || 0));
+            let new = change
+                .new
+                .map(|id| Content::probe(cache, id, || git::blob_size(repo, id)));
+            (old, new)
+        })
+        .collect()
 }
 
 /// One file's two contents: HEAD (or the base) and staged (or the head).
 type Sides = (Option<Content>, Option<Content>);
 
-/// Both sides of every file analysed, in parallel, the most critical files
-/// first; `None` for a file the budget left unchecked. An old side that
-/// cannot be analysed counts as absent (everything on the new side is new).
+/// Both sides of every file read and analysed, in parallel, the most
+/// critical files first; `None` for a file the budget left unchecked. An
+/// old side that cannot be analysed counts as absent (everything on the new
+/// side is new). Each worker reads blobs through its own repository handle.
 #[allow(clippy::type_complexity)]
 fn analyse(
+    repo: &gix::Repository,
     files: &[(FileChange, PathBuf)],
     blobs: &[Sides],
     cache: Option<&cache::Cache>,
@@ -310,13 +319,35 @@ fn analyse(
     let measure = |bytes: &[u8]| {
         analyze_bytes_from(bytes, limit, options, budget.level_now(bytes.len() as u64))
     };
-    map_in_order(blobs, &priority_order(&keys), budget, |(old, new)| {
-        (
-            old.as_ref().and_then(|c| c.outcome(cache, measure).ok()),
-            new.as_ref().map(|c| c.outcome(cache, measure)),
-        )
-    })
-    .context(Internal)
+    let shared = repo.clone().into_sync();
+    let items: Vec<(&str, &Sides)> = files
+        .iter()
+        .map(|(c, _)| c.path.as_str())
+        .zip(blobs)
+        .collect();
+    let results = map_in_order_with(
+        &items,
+        &priority_order(&keys),
+        budget,
+        || Ok(shared.to_thread_local()),
+        |repo, (path, (old, new))| -> Result<_> {
+            let read = |id| git::read_blob(repo, id, path);
+            let old = match old {
+                Some(c) => c.outcome(cache, read, measure)?.ok(),
+                None => None,
+            };
+            let new = new
+                .as_ref()
+                .map(|c| c.outcome(cache, read, measure))
+                .transpose()?;
+            Ok((old, new))
+        },
+    )
+    .context(Internal)?;
+    results
+        .into_iter()
+        .map(|r| r.transpose().context(Internal))
+        .collect()
 }
 
 /// The function diff across all files, then each file's verdicts: the
