@@ -14,6 +14,7 @@ use crate::isolate::{catch, catch_with_cause};
 use crate::metrics::{analyze_at, Cause, Degraded, FileAnalysis, Level, MetricOptions};
 use crate::outcome::Problem;
 use crate::source::decode;
+use crate::timings::{self, Work};
 #[cfg(test)]
 use std::cell::Cell;
 
@@ -45,7 +46,7 @@ pub(crate) fn analyze_bytes_from(
     start: Option<(Level, Degraded)>,
 ) -> Result<FileAnalysis, Problem> {
     check_bytes(bytes, max_file_bytes).map_err(Problem::skipped)?;
-    let source = match catch(|| decode(bytes)) {
+    let source = match timings::work(Work::Decode, || catch(|| decode(bytes))) {
         Ok(Ok(source)) => source,
         Ok(Err(e)) => return Err(Problem::error(e)),
         Err(message) => return Err(Problem::internal(message)),
@@ -61,7 +62,7 @@ pub(crate) fn analyze_bytes_from(
                 panic!("injected failure at {level:?}")
             }
             Level::Minimal => Ok(FileAnalysis::minimal(&source)),
-            _ => analyze_at(&source, options, level),
+            _ => timings::work(Work::Metrics, || analyze_at(&source, options, level)),
         });
         let failure = match attempt {
             Ok(Ok(mut analysis)) => {

@@ -173,6 +173,11 @@ where
     let worker = || -> Result<Vec<(usize, R)>> {
         let mut done = Vec::new();
         let mut state = None;
+        let timed = crate::timings::on();
+        if timed {
+            crate::timings::worker_thread();
+        }
+        let mut busy = Duration::ZERO;
         loop {
             if budget.expired() || crate::cancel::requested().is_some() {
                 break;
@@ -182,11 +187,18 @@ where
             if let Some(d) = slow {
                 std::thread::sleep(d);
             }
+            let started = timed.then(Instant::now);
             let state = match &mut state {
                 Some(s) => s,
                 None => state.insert(init()?),
             };
             done.push((i, f(state, &items[i])));
+            if let Some(started) = started {
+                busy += started.elapsed();
+            }
+        }
+        if timed {
+            crate::timings::thread_busy(busy);
         }
         Ok(done)
     };

@@ -45,6 +45,12 @@ pub(crate) struct Cli {
     #[command(flatten)]
     pub cache: CacheArgs,
 
+    /// After the report, print on standard error where the run's time went:
+    /// each step, the analysis threads' work and their parallel efficiency
+    /// (also as `timings` in the JSON report).
+    #[arg(long, global = true)]
+    pub timings: bool,
+
     /// Print the version (and the build's commit); with `--verbose`, also
     /// the features, target, profile and cache formats.
     #[arg(short = 'V', long)]

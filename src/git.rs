@@ -396,6 +396,10 @@ pub(crate) fn resolve_range(repo: &gix::Repository, spec: &str) -> Result<(Objec
 
 /// Reads a blob's bytes.
 pub(crate) fn read_blob(repo: &gix::Repository, id: ObjectId, path: &str) -> Result<Vec<u8>> {
+    crate::timings::work(crate::timings::Work::Read, || read_blob_now(repo, id, path))
+}
+
+fn read_blob_now(repo: &gix::Repository, id: ObjectId, path: &str) -> Result<Vec<u8>> {
     let blob = repo
         .find_blob(id)
         .map_err(|e| anyhow!("reading blob {id} for {path}: {e}"))?;

@@ -30,6 +30,7 @@ pub(crate) mod run;
 pub(crate) mod source;
 pub(crate) mod suppress;
 pub(crate) mod thresholds;
+pub(crate) mod timings;
 pub(crate) mod version;
 
 /// The allocator of every antipasta binary (see Cargo.toml for why).

@@ -70,9 +70,7 @@ pub(crate) fn clear(dir: &Path) -> Result<AdminReport> {
     }
     let cache = open_for_admin(dir, u64::MAX)?;
     let entries = cache.values.len()?;
-    cache.values.clear()?;
-    cache.access.clear()?;
-    cache.meta.clear()?;
+    cache.keyspace.clear()?;
     drop(cache);
     let _ = std::fs::remove_file(runs_path(dir));
     Ok(vec![format!(
@@ -91,16 +89,14 @@ pub(crate) fn gc(dir: &Path, limit: u64) -> Result<AdminReport> {
     let before = cache.size();
     let engine = engine_prefix();
     let mut stale = Vec::new();
-    for guard in cache.values.iter() {
-        let key = guard.key()?;
+    for key in cache.values.keys() {
+        let key = key?;
         if !key.starts_with(&engine) {
             stale.push(key);
         }
     }
-    let stale: Vec<Vec<u8>> = stale.iter().map(|k| k.to_vec()).collect();
     cache.remove(&stale)?;
-    cache.values.major_compact()?;
-    cache.access.major_compact()?;
+    cache.keyspace.major_compact()?;
     let evicted = cache.evict_to(limit)?;
     let after = cache.size();
     Ok(vec![format!(
@@ -124,8 +120,8 @@ pub(crate) fn verify(
     let mut good = 0usize;
     let mut bad = Vec::new();
     let mut lines = Vec::new();
-    for guard in cache.values.iter() {
-        let (key, value) = match guard.into_inner() {
+    for kv in cache.values.iter() {
+        let (key, value) = match kv {
             Ok(kv) => kv,
             Err(e) => {
                 cache.mark_broken();
@@ -142,7 +138,6 @@ pub(crate) fn verify(
     }
     let broken = cache.is_broken();
     if !broken {
-        let bad: Vec<Vec<u8>> = bad.iter().map(|k| k.to_vec()).collect();
         cache.remove(&bad)?;
     }
     notices.extend(cache.finish());
@@ -172,8 +167,8 @@ pub(crate) fn export(dir: &Path, file: &Path) -> Result<AdminReport> {
     out.write_all(&EXPORT_VERSION.to_le_bytes())?;
     out.write_all(&u64::from_be_bytes(engine).to_le_bytes())?;
     let mut count = 0usize;
-    for guard in cache.values.iter() {
-        let (key, value) = guard.into_inner()?;
+    for kv in cache.values.iter() {
+        let (key, value) = kv?;
         if !key.starts_with(&engine) || decode_record(&key, &value).is_none() {
             continue;
         }

@@ -46,6 +46,7 @@ pub(crate) mod content;
 mod history;
 mod record;
 mod stats;
+mod store;
 mod worktree;
 
 use std::collections::HashMap;
@@ -67,7 +68,7 @@ pub(crate) use worktree::{open_for_repo, Content, WorktreeCache};
 
 /// Bump when the store's layout (keyspaces, meta records) changes: a fresh
 /// store is started and the old one deleted.
-const SCHEMA: u32 = 2;
+const SCHEMA: u32 = 3;
 /// The store schema and the record format, for `antipasta version`.
 pub(crate) fn formats() -> (u32, u32) {
     (SCHEMA, record::FORMAT)
@@ -154,11 +155,13 @@ fn notice(notices: &mut Notices, message: &str) {
 
 /// An open store for one run.
 pub(crate) struct Cache {
-    /// Held for the run: the keyspaces live as long as their database.
+    /// Held for the run: the keyspace lives as long as its database.
     _db: Database,
-    values: Keyspace,
-    access: Keyspace,
-    meta: Keyspace,
+    /// Everything, in three spaces (see [`store`]).
+    keyspace: Keyspace,
+    values: Space,
+    access: Space,
+    meta: Space,
     dir: PathBuf,
     prefix: [u8; 16],
     now_minutes: u32,
@@ -177,8 +180,7 @@ pub(crate) struct Cache {
     write_min: Option<Duration>,
 }
 
-/// One change to a keyspace: a value to store, or `None` to remove the key.
-type Change = (Vec<u8>, Option<Vec<u8>>);
+use store::{ingest, Change, Space};
 
 /// Writes collected during a run, per keyspace (key → new value, or
 /// `None` for a removal).
@@ -194,24 +196,6 @@ impl Pending {
     fn is_empty(&self) -> bool {
         self.values.is_empty() && self.access.is_empty() && self.meta.is_empty()
     }
-}
-
-/// Writes `changes` (one per key) into `keyspace` as new tables by bulk
-/// ingestion.
-fn ingest(keyspace: &Keyspace, changes: impl IntoIterator<Item = Change>) -> fjall::Result<()> {
-    let mut changes: Vec<Change> = changes.into_iter().collect();
-    if changes.is_empty() {
-        return Ok(());
-    }
-    changes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut ingestion = keyspace.start_ingestion()?;
-    for (key, value) in changes {
-        match value {
-            Some(value) => ingestion.write(key, value)?,
-            None => ingestion.write_tombstone(key)?,
-        }
-    }
-    ingestion.finish()
 }
 
 fn now_minutes() -> u32 {
@@ -272,12 +256,8 @@ fn open_database(store: &Path) -> Result<Database, OpenFailure> {
     }
 }
 
-fn keyspaces(db: &Database) -> fjall::Result<(Keyspace, Keyspace, Keyspace)> {
-    Ok((
-        db.keyspace("values", KeyspaceCreateOptions::default)?,
-        db.keyspace("access", KeyspaceCreateOptions::default)?,
-        db.keyspace("meta", KeyspaceCreateOptions::default)?,
-    ))
+fn keyspace(db: &Database) -> fjall::Result<Keyspace> {
+    db.keyspace("cache", KeyspaceCreateOptions::default)
 }
 
 /// Moves a damaged store out of the way (replacing an older damaged one).
@@ -384,13 +364,13 @@ impl Cache {
             remove_old_schemas(dir);
         }
         let db = open_database(&store)?;
-        let (values, access, meta) =
-            keyspaces(&db).map_err(|e| OpenFailure::Corrupt(e.to_string()))?;
+        let keyspace = keyspace(&db).map_err(|e| OpenFailure::Corrupt(e.to_string()))?;
         Ok(Cache {
             _db: db,
-            values,
-            access,
-            meta,
+            values: Space::new(&keyspace, store::VALUES),
+            access: Space::new(&keyspace, store::ACCESS),
+            meta: Space::new(&keyspace, store::META),
+            keyspace,
             dir: dir.to_path_buf(),
             prefix: key_prefix(fingerprint),
             now_minutes: now_minutes(),
@@ -423,6 +403,10 @@ impl Cache {
 
     /// The cached outcome for this content, if any.
     pub(crate) fn get(&self, id: &ContentId) -> Option<Outcome> {
+        crate::timings::work(crate::timings::Work::CacheGet, || self.get_now(id))
+    }
+
+    fn get_now(&self, id: &ContentId) -> Option<Outcome> {
         if self.is_broken() {
             return None;
         }
@@ -501,7 +485,7 @@ impl Cache {
         let started = Instant::now();
         let outcome = compute();
         self.charge(started.elapsed());
-        self.put(id, &outcome);
+        crate::timings::work(crate::timings::Work::CachePut, || self.put(id, &outcome));
         outcome
     }
 
@@ -568,9 +552,14 @@ impl Cache {
             return;
         }
         let written = catch(|| {
-            ingest(&self.access, batch.access)?;
-            ingest(&self.values, batch.values)?;
-            ingest(&self.meta, batch.meta)
+            ingest(
+                &self.keyspace,
+                vec![
+                    (store::ACCESS, batch.access.into_iter().collect()),
+                    (store::VALUES, batch.values.into_iter().collect()),
+                    (store::META, batch.meta.into_iter().collect()),
+                ],
+            )
         });
         if !matches!(written, Ok(Ok(()))) {
             self.mark_broken();
@@ -643,7 +632,7 @@ impl Cache {
     /// the journal, which antipasta never writes but which a new store
     /// preallocates (64 MB, sparse) until its next open.
     pub(crate) fn size(&self) -> u64 {
-        self.values.disk_space() + self.access.disk_space() + self.meta.disk_space()
+        self.keyspace.disk_space()
     }
 
     /// Removes these keys' values and access stamps (values first, so an
@@ -654,8 +643,10 @@ impl Cache {
                 .map(|k| (k.clone(), None))
                 .collect::<Vec<Change>>()
         };
-        ingest(&self.values, gone())?;
-        ingest(&self.access, gone())
+        ingest(
+            &self.keyspace,
+            vec![(store::VALUES, gone()), (store::ACCESS, gone())],
+        )
     }
 
     /// Removes least recently used entries until the values' size fits
@@ -668,8 +659,8 @@ impl Cache {
         }
         let mut excess = size - target;
         let mut entries = Vec::new();
-        for guard in self.access.iter() {
-            let (key, stamp) = guard.into_inner()?;
+        for kv in self.access.iter() {
+            let (key, stamp) = kv?;
             let stamp = decode_stamp(&stamp).unwrap_or(0);
             let bytes = self.values.size_of(&key)?.map_or(0, u64::from);
             entries.push((stamp, key, bytes));
@@ -685,8 +676,7 @@ impl Cache {
         }
         self.remove(&removed)?;
         let removed = removed.len();
-        self.values.major_compact()?;
-        self.access.major_compact()?;
+        self.keyspace.major_compact()?;
         Ok(removed)
     }
 }

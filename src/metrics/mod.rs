@@ -215,7 +215,7 @@ pub(crate) fn analyze_at(
     level: Level,
 ) -> Result<FileAnalysis, TooDeep> {
     let full = level == Level::Full;
-    let recovered = parse_recovering(source)?;
+    let recovered = crate::timings::work(crate::timings::Work::Parse, || parse_recovering(source))?;
     let parsed = &recovered.parsed;
     let body: &[Stmt] = &parsed.syntax().body;
     let mut index = index_functions(body, source);

@@ -28,7 +28,7 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn render_tree(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let results = &report.files;
     let s = report.summary();
-    let head = json!({
+    let mut head = json!({
         "version": JSON_VERSION,
         "summary": {
             "files": s.files,
@@ -44,6 +44,7 @@ fn render_tree(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         },
         "not_checked": report.not_checked,
     });
+    with_timings(&mut head);
     let head = serde_json::to_string_pretty(&head)?;
     // Reopen the object after its last member to append `files`.
     let head = head.strip_suffix("\n}").unwrap_or(&head);
@@ -57,6 +58,14 @@ fn render_tree(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(file.replace('\n', "\n    ").as_bytes())?;
     }
     writeln!(out, "\n  ]\n}}")
+}
+
+/// With `--timings`, the run's timings up to the report (the report's own
+/// rendering is in the text on stderr only).
+fn with_timings(document: &mut Value) {
+    if let (Some(t), Some(map)) = (crate::timings::snapshot(), document.as_object_mut()) {
+        map.insert("timings".into(), json!(t));
+    }
 }
 
 fn json_file(r: &FileResult) -> Value {
@@ -155,7 +164,7 @@ fn render_gate(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         functions.extend(judged);
         violations.extend(violated);
     }
-    let document = json!({
+    let mut document = json!({
         "version": JSON_VERSION,
         "summary": {
             "files": s.files,
@@ -174,6 +183,7 @@ fn render_gate(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "functions": functions,
         "violations": violations,
     });
+    with_timings(&mut document);
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }

@@ -375,6 +375,53 @@ pub(crate) fn say(line: &str) {
     eprintln!("antipasta: {line}");
 }
 
+/// `--timings` on stderr, after the report.
+pub(crate) fn timings(t: &crate::timings::Timings) {
+    // One write: stderr is unbuffered.
+    let mut text = Vec::new();
+    let _ = render_timings(t, &mut text);
+    let _ = io::stderr().write_all(&text);
+}
+
+/// Each step with its share of the wall time; under the analysis step, the
+/// threads' work (summed over threads) and the parallel efficiency.
+pub(crate) fn render_timings(t: &crate::timings::Timings, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "antipasta: timings: {:.1} ms", t.wall_ms)?;
+    let share = |ms: f64| {
+        if t.wall_ms > 0.0 {
+            ms / t.wall_ms * 100.0
+        } else {
+            0.0
+        }
+    };
+    for s in &t.steps {
+        write!(
+            out,
+            "  {:<28}{:>9.1} ms {:>5.1} %",
+            s.step,
+            s.ms,
+            share(s.ms)
+        )?;
+        match (&t.analysis, s.step == crate::timings::Step::Analysis.name()) {
+            (Some(a), true) => {
+                let busy: f64 = a.busy_ms.iter().sum();
+                writeln!(
+                    out,
+                    "   {} {}, busy {busy:.1} ms, efficiency {:.0} %",
+                    a.threads,
+                    plural(a.threads, "thread", "threads"),
+                    a.efficiency * 100.0
+                )?;
+                for w in &a.work {
+                    writeln!(out, "    {:<26}{:>9.1} ms", w.step, w.ms)?;
+                }
+            }
+            _ => writeln!(out)?,
+        }
+    }
+    Ok(())
+}
+
 /// [`render_not_checked`] on stderr.
 pub(crate) fn warn_not_checked(paths: &[String], budget_ms: u64, command: &str) {
     let _ = render_not_checked(paths, budget_ms, command, &mut io::stderr());

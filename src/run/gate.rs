@@ -31,6 +31,7 @@ use crate::report::{
     self, ChangeReport, FileResult, FileStatus, Format, JudgedFunction, Report, ReportKind, Style,
 };
 use crate::thresholds::{check_file_change, check_function_change, Violation};
+use crate::timings::{self, Step};
 
 /// One changed Python file with both sides analysed.
 struct GateFile {
@@ -66,6 +67,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         cache: cache_options,
         env,
     } = run;
+    timings::step(Step::Discover);
     let repo = git::open(cwd)?;
     let workdir = git::work_dir(&repo).map(Path::to_path_buf).context(
         "this repository has no work tree (a bare repository); run antipasta inside a checkout",
@@ -79,6 +81,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     let ledger = super::baseline::load(cwd, &root, &settings, &args.flags.ledger)?;
     let hook = range.is_none();
 
+    timings::step(Step::Git);
     let files = select(
         &repo,
         range.as_deref(),
@@ -91,6 +94,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         function_hashes: true,
     };
     let mut notices = Vec::new();
+    timings::step(Step::CacheOpen);
     let cache = (!files.is_empty())
         .then(|| {
             cache::open_for_repo(
@@ -108,12 +112,14 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         })
         .flatten();
     report::warn(&notices);
+    timings::step(Step::CacheGet);
     let blobs = probe(&repo, cache.as_ref(), &files);
     let budget_ms = args
         .flags
         .budget
         .unwrap_or(if hook { settings.budget_ms } else { 0 });
     let budget = Budget::from_start(budget_ms).with_file_delay(env.test_file_delay);
+    timings::step(Step::Analysis);
     let analysed = analyse(
         &repo,
         &files,
@@ -150,6 +156,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     let files = gate_files;
     let changed_lines = matches!(args.flags.format, Format::Json | Format::JsonLines);
     let markers = Policy::new(&settings, args.flags.markers.no_ignore);
+    timings::step(Step::Diff);
     let verdicts = judge(
         &repo,
         &files,
@@ -157,6 +164,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         (args.flags.all, markers),
         changed_lines,
     );
+    timings::step(Step::CachePut);
     if let Some(cache) = cache {
         for (file, verdict) in files.iter().zip(&verdicts) {
             if matches!(file.new, Some(Ok(_))) {
@@ -166,6 +174,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         report::warn(&cache.finish());
     }
 
+    timings::step(Step::Report);
     let mut report = gate_report(files, verdicts, not_checked);
     if let Some(ledger) = &ledger {
         let top = workdir.canonicalize().unwrap_or(workdir.clone());

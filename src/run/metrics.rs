@@ -7,6 +7,7 @@
 //! A problem with one file, a path that does not exist among them, becomes
 //! that file's error entry; a problem with the run (bad config) is an `Err`.
 
+use crate::timings::{self, Step, Work};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,7 @@ pub(super) fn metrics(
     env: &Environment,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
+    timings::step(Step::Discover);
     let prepare::Prepared {
         mut settings,
         root,
@@ -73,6 +75,7 @@ pub(super) fn metrics(
         });
     }
     let mut report = tree.report;
+    timings::step(Step::Report);
     let style = tree_style(
         args.format,
         (args.quiet, args.markers.report_ignored),
@@ -166,6 +169,7 @@ pub(super) fn tree_report(
     // The walk and opening the cache (the store, the git index) are
     // independent: overlap them. A warm run is mostly these two.
     let cache_options = cache.with_configured_size(settings.cache_size_bytes);
+    timings::step(Step::Walk);
     let (files, (cache, notices)) = std::thread::scope(|thread| {
         let opening = thread.spawn(|| {
             let mut notices = Vec::new();
@@ -197,6 +201,7 @@ pub(super) fn tree_report(
                 .collect::<Vec<_>>(),
         ),
     };
+    timings::step(Step::Analysis);
     let analysed = map_in_order(&files, &order, budget, |file| {
         analyze_file(
             file,
@@ -207,6 +212,7 @@ pub(super) fn tree_report(
             scope.markers,
         )
     })?;
+    timings::step(Step::CachePut);
     if let Some(cache) = cache {
         // The violation history orders work under a budget; only such runs
         // keep it up to date (a full run would rewrite it for every file).
@@ -226,6 +232,7 @@ pub(super) fn tree_report(
         report::say(&format!("{}; no report", crate::cancel::signal_name(code)));
         return Ok(Err(code));
     }
+    timings::step(Step::Judge);
     let mut results: Vec<FileResult> = Vec::with_capacity(files.len());
     let mut locations = Vec::with_capacity(files.len());
     let mut not_checked: Vec<String> = Vec::new();
@@ -506,14 +513,14 @@ fn analyze_file(
         }
         (None, None) => read().and_then(|bytes| measure(&bytes)),
     };
-    let (violations, exemptions) = match &outcome {
+    let (violations, exemptions) = timings::work(Work::Judge, || match &outcome {
         Ok(analysis) => {
             let rules = settings.rules_for(&file.rel);
             let violations = check_thresholds(&rules, analysis);
             crate::exemptions::apply_to_file(&rules, analysis, violations, markers)
         }
         Err(_) => Default::default(),
-    };
+    });
     FileResult {
         path: file.display.clone(),
         outcome: Some(outcome),
@@ -533,6 +540,10 @@ fn too_large(size: u64, limit: u64) -> Option<Problem> {
 
 /// Reads a file, skipping one over `limit` bytes (0: none) before reading it.
 fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
+    timings::work(Work::Read, || read_file(path, limit))
+}
+
+fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
     let size = std::fs::metadata(path)
         .map_err(|e| Problem::error(format!("cannot read file: {e}")))?
         .len();

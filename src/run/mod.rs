@@ -32,6 +32,18 @@ pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         let verbose = cli.gate.verbose || matches!(cli.command, Some(Command::Version));
         return version(verbose, out);
     }
+    if cli.timings {
+        crate::timings::enable();
+    }
+    let result = run_command(cli, out);
+    if let Some(timings) = crate::timings::snapshot() {
+        out.flush()?;
+        report::timings(&timings);
+    }
+    result
+}
+
+fn run_command(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let env = Environment::read();
     let config = cli.config.as_deref();
