@@ -145,6 +145,11 @@ pub(crate) fn location(options: &CacheOptions, repo: Option<&gix::Repository>) -
     options.user_dir.clone()
 }
 
+/// Whether a store already exists in the cache directory `dir`.
+pub(crate) fn store_exists(dir: &Path) -> bool {
+    store_path(dir).exists()
+}
+
 /// Things about the cache the user should hear about (a busy or damaged
 /// store); collected for the caller to print, never an error.
 pub(crate) type Notices = Vec<String>;

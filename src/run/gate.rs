@@ -81,36 +81,55 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     let ledger = super::baseline::load(cwd, &root, &settings, &args.flags.ledger)?;
     let hook = range.is_none();
 
-    timings::step(Step::Git);
-    let files = select(
-        &repo,
-        range.as_deref(),
-        &settings,
-        &args.paths,
-        (cwd, &workdir, &root),
-    )?;
     let options = MetricOptions {
         mi_multi_as_comments: settings.mi_multi_as_comments,
         function_hashes: true,
     };
+    let cache_options = cache_options
+        .with_configured_size(settings.cache_size_bytes)
+        .with_write_min(if hook {
+            cache::HOOK_WRITE_MIN
+        } else {
+            std::time::Duration::ZERO
+        });
+    let fingerprint = super::cache_fingerprint(&settings, options);
     let mut notices = Vec::new();
+    // Reading the changes and opening an existing store are independent:
+    // overlap them (a store is only created once there is something to put
+    // in it).
+    let existing = cache::location(&cache_options, Some(&repo)).filter(|d| cache::store_exists(d));
+    timings::step(Step::Git);
+    let (files, opened) = std::thread::scope(|scope| {
+        let opening = existing.as_deref().map(|dir| {
+            scope.spawn(|| {
+                let mut notices = Vec::new();
+                (
+                    cache::Cache::open(dir, fingerprint, &cache_options, &mut notices),
+                    notices,
+                )
+            })
+        });
+        let files = select(
+            &repo,
+            range.as_deref(),
+            &settings,
+            &args.paths,
+            (cwd, &workdir, &root),
+        );
+        // A panic while opening is a cache failure: run without it.
+        (files, opening.map(|h| h.join().unwrap_or_default()))
+    });
+    let files = files?;
     timings::step(Step::CacheOpen);
-    let cache = (!files.is_empty())
-        .then(|| {
-            cache::open_for_repo(
-                &repo,
-                &cache_options
-                    .with_configured_size(settings.cache_size_bytes)
-                    .with_write_min(if hook {
-                        cache::HOOK_WRITE_MIN
-                    } else {
-                        std::time::Duration::ZERO
-                    }),
-                super::cache_fingerprint(&settings, options),
-                &mut notices,
-            )
-        })
-        .flatten();
+    let cache = match opened {
+        Some((cache, early)) => {
+            notices.extend(early);
+            cache
+        }
+        None if files.is_empty() => None,
+        None => cache::open_for_repo(&repo, &cache_options, fingerprint, &mut notices),
+    }
+    .filter(|_| !files.is_empty());
     report::warn(&notices);
     timings::step(Step::CacheGet);
     let blobs = probe(&repo, cache.as_ref(), &files);

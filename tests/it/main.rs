@@ -9,6 +9,7 @@ mod formats;
 mod gate;
 mod metrics;
 mod migrating;
+mod observe;
 mod robust;
 mod suppress;
 mod version;

@@ -1,0 +1,190 @@
+//! Observability: `--timings` in text and JSON, for the gate and `metrics`,
+//! and that it changes nothing else.
+
+use crate::common::*;
+
+const BRANCHY: &str = "\
+def f(a, b):
+    if a:
+        return 1
+    if b:
+        return 2
+    return 3
+";
+
+fn staged_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("pkg/a.py", BRANCHY);
+    repo.write("pkg/b.py", "def g():\n    return 0\n");
+    repo.commit_all("base");
+    repo.write(
+        "pkg/a.py",
+        &format!("{BRANCHY}\n\ndef h(x):\n    return x\n"),
+    );
+    repo.write("pkg/c.py", "def k(y):\n    return y + 1\n");
+    repo.git(&["add", "-A"]);
+    repo
+}
+
+/// The steps of a `timings` object, and checks that hold for every run:
+/// the steps add up to the wall time, and the threads' numbers are sane.
+fn steps_of(timings: &serde_json::Value) -> Vec<(String, f64)> {
+    let wall = timings["wall_ms"].as_f64().expect("wall_ms");
+    let steps: Vec<(String, f64)> = timings["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| {
+            (
+                s["step"].as_str().unwrap().to_owned(),
+                s["ms"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let sum: f64 = steps.iter().map(|(_, ms)| ms).sum();
+    assert!(wall > 0.0);
+    assert!(
+        (sum - wall).abs() <= wall * 0.05,
+        "steps add up to {sum} ms, the wall time is {wall} ms"
+    );
+    let analysis = &timings["analysis"];
+    if !analysis.is_null() {
+        let threads = analysis["threads"].as_u64().unwrap() as usize;
+        let busy = analysis["busy_ms"].as_array().unwrap();
+        assert_eq!(busy.len(), threads);
+        let efficiency = analysis["efficiency"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&efficiency), "{efficiency}");
+        let busy: f64 = busy.iter().map(|b| b.as_f64().unwrap()).sum();
+        let work: f64 = analysis["work"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["ms"].as_f64().unwrap())
+            .sum();
+        // The work kinds, with `other`, are the busy time (rounding aside).
+        assert!((work - busy).abs() < 0.05 + busy * 0.01, "{work} vs {busy}");
+    }
+    steps
+}
+
+#[test]
+fn gate_timings_tile_the_run_in_json_and_text() {
+    let repo = staged_repo();
+    let out = antipasta(
+        repo.path(),
+        &["check", "--no-cache", "--timings", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps = steps_of(&report["timings"]);
+    let names: Vec<&str> = steps.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "startup",
+            "discover",
+            "git index and diff",
+            "cache open",
+            "cache get",
+            "analysis",
+            "function diff and verdicts",
+            "cache put",
+            "report"
+        ]
+    );
+    let work: Vec<&str> = report["timings"]["analysis"]["work"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["step"].as_str().unwrap())
+        .collect();
+    for kind in ["read", "decode", "parse", "metrics"] {
+        assert!(work.contains(&kind), "{kind} missing from {work:?}");
+    }
+    // The text form, on stderr after the report; stdout is the report only.
+    let text = antipasta(repo.path(), &["check", "-v", "--timings"]);
+    assert_eq!(text.status.code(), Some(0));
+    let err = stderr(&text);
+    assert!(err.contains("antipasta: timings: "), "{err}");
+    for step in ["git index and diff", "analysis", "parse", "cache put"] {
+        assert!(err.contains(step), "{step} missing: {err}");
+    }
+    assert!(err.contains("efficiency"), "{err}");
+    assert!(!stdout(&text).contains("timings"));
+}
+
+#[test]
+fn timings_change_nothing_else() {
+    let repo = staged_repo();
+    for args in [
+        &["check", "--no-cache", "--format", "json"][..],
+        &["metrics", "--no-cache", "--format", "json", "pkg"][..],
+        &["metrics", "--no-cache", "pkg"][..],
+    ] {
+        let plain = antipasta(repo.path(), args);
+        let mut timed_args = args.to_vec();
+        timed_args.push("--timings");
+        let timed = antipasta(repo.path(), &timed_args);
+        assert_eq!(plain.status.code(), timed.status.code(), "{args:?}");
+        if args.contains(&"json") {
+            let mut timed_report: serde_json::Value =
+                serde_json::from_slice(&timed.stdout).unwrap();
+            assert!(timed_report["timings"].is_object());
+            timed_report.as_object_mut().unwrap().remove("timings");
+            let plain_report: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+            assert!(plain_report.get("timings").is_none());
+            assert_eq!(plain_report, timed_report, "{args:?}");
+        } else {
+            assert_eq!(stdout(&plain), stdout(&timed), "{args:?}");
+            assert!(!stderr(&plain).contains("timings"));
+        }
+    }
+}
+
+#[test]
+fn metrics_timings_with_a_warm_cache_show_cache_gets_not_parses() {
+    let repo = staged_repo();
+    let cold = antipasta(
+        repo.path(),
+        &["metrics", "--timings", "--format", "json", "pkg"],
+    );
+    assert_eq!(cold.status.code(), Some(0), "{}", stderr(&cold));
+    let cold: serde_json::Value = serde_json::from_slice(&cold.stdout).unwrap();
+    let names: Vec<String> = steps_of(&cold["timings"])
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "startup",
+            "discover",
+            "walk and cache open",
+            "analysis",
+            "cache put",
+            "judge",
+            "report"
+        ]
+    );
+    let warm = antipasta(
+        repo.path(),
+        &["metrics", "--timings", "--format", "json", "pkg"],
+    );
+    let warm: serde_json::Value = serde_json::from_slice(&warm.stdout).unwrap();
+    steps_of(&warm["timings"]);
+    let work = |r: &serde_json::Value| -> Vec<String> {
+        r["timings"]["analysis"]["work"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["step"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(work(&cold).contains(&"parse".to_owned()));
+    assert!(
+        !work(&warm).contains(&"parse".to_owned()),
+        "{:?}",
+        work(&warm)
+    );
+    assert!(work(&warm).contains(&"cache get".to_owned()));
+}
