@@ -51,6 +51,17 @@ pub(crate) struct Cli {
     #[arg(long, global = true)]
     pub timings: bool,
 
+    /// How `ANTIPASTA_LOG`'s log lines look on standard error: `text`, or
+    /// `json` (one object per line).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "text",
+        value_name = "FORMAT"
+    )]
+    pub log_format: crate::log::LogFormat,
+
     /// Print the version (and the build's commit); with `--verbose`, also
     /// the features, target, profile and cache formats.
     #[arg(short = 'V', long)]

@@ -118,7 +118,14 @@ pub(crate) fn staged_changes(repo: &gix::Repository) -> Result<Vec<FileChange>> 
     let index = repo
         .index_or_empty()
         .map_err(|e| anyhow!("reading the index {}: {e}", repo.index_path().display()))?;
+    tracing::debug!(
+        index = %repo.index_path().display(),
+        entries = index.entries().len(),
+        cache_tree = index.tree().is_some(),
+        "index read"
+    );
     if index.is_sparse() || index.link().is_some() {
+        tracing::debug!("sparse or split index: comparing every entry with HEAD");
         return staged_changes_in_full(repo, head_tree, &index);
     }
     refuse_conflicts(&index)?;
@@ -130,6 +137,7 @@ pub(crate) fn staged_changes(repo: &gix::Repository) -> Result<Vec<FileChange>> 
     };
     walk.dir(head, index.tree(), b"", index.entries(), &mut changes)?;
     changes.sort_by(|a, b| a.path.cmp(&b.path));
+    tracing::debug!(changes = changes.len(), "staged changes");
     Ok(changes)
 }
 

@@ -22,6 +22,7 @@ pub(crate) mod git;
 pub(crate) mod guard;
 pub(crate) mod hook;
 pub(crate) mod isolate;
+pub(crate) mod log;
 pub mod metrics;
 pub(crate) mod outcome;
 pub(crate) mod parse;

@@ -106,6 +106,8 @@ impl Work {
 }
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
+/// `--timings`: the report shows them (logs and run metrics only record).
+static SHOWN: AtomicBool = AtomicBool::new(false);
 static WORK_NANOS: [AtomicU64; 7] = [const { AtomicU64::new(0) }; 7];
 
 struct Steps {
@@ -135,7 +137,9 @@ fn enabled() -> bool {
 }
 
 /// Turns timing on; the startup step counts from the process start.
-pub(crate) fn enable() {
+/// `shown`: the report shows them (`--timings`).
+pub(crate) fn enable(shown: bool) {
+    SHOWN.store(shown, Ordering::Relaxed);
     if let Ok(mut steps) = STEPS.lock() {
         *steps = Some(Steps {
             current: Step::Startup,
@@ -156,6 +160,12 @@ pub(crate) fn step(next: Step) {
     if let Ok(mut guard) = STEPS.lock() {
         if let Some(steps) = guard.as_mut() {
             let took = now - steps.since;
+            tracing::debug!(
+                target: "antipasta::phase",
+                phase = steps.current.name(),
+                elapsed_ms = crate::log::ms(took),
+                "phase done"
+            );
             match steps.done.last_mut() {
                 Some((s, d)) if *s == steps.current => *d += took,
                 _ => steps.done.push((steps.current, took)),
@@ -246,6 +256,11 @@ fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
 }
 
+/// [`snapshot`] when `--timings` asked for them in the report.
+pub(crate) fn shown() -> Option<Timings> {
+    SHOWN.load(Ordering::Relaxed).then(snapshot).flatten()
+}
+
 /// The timings so far, with the step in progress counted up to now; `None`
 /// when timing is off.
 pub(crate) fn snapshot() -> Option<Timings> {
@@ -319,7 +334,7 @@ mod tests {
         assert!(snapshot().is_none());
         work(Work::Parse, || ());
         assert_eq!(WORK_NANOS[Work::Parse.index()].load(Ordering::Relaxed), 0);
-        enable();
+        enable(true);
         work(Work::Parse, || ());
         assert_eq!(WORK_NANOS[Work::Parse.index()].load(Ordering::Relaxed), 0);
         worker_thread();

@@ -23,6 +23,16 @@ pub(crate) enum ContentId {
     Bytes(u128),
 }
 
+impl std::fmt::Display for ContentId {
+    /// A blob id in hex, or `x` and the bytes' hash in hex.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ContentId::Blob(id) => write!(f, "{id}"),
+            ContentId::Bytes(h) => write!(f, "x{h:032x}"),
+        }
+    }
+}
+
 impl ContentId {
     /// The id of bytes that did not come from git.
     pub(crate) fn of_bytes(bytes: &[u8]) -> ContentId {

@@ -368,8 +368,14 @@ impl Cache {
                 .map_err(|e| OpenFailure::Unavailable(format!("creating it: {e}")))?;
             remove_old_schemas(dir);
         }
+        let started = Instant::now();
         let db = open_database(&store)?;
         let keyspace = keyspace(&db).map_err(|e| OpenFailure::Corrupt(e.to_string()))?;
+        tracing::debug!(
+            path = %store.display(),
+            elapsed_ms = crate::log::ms(started.elapsed()),
+            "store opened"
+        );
         Ok(Cache {
             _db: db,
             values: Space::new(&keyspace, store::VALUES),
@@ -432,15 +438,18 @@ impl Cache {
         };
         let Some(bytes) = found else {
             self.misses.fetch_add(1, Ordering::Relaxed);
+            tracing::trace!(id = %id, "miss");
             return None;
         };
         match decode_record(&key, &bytes) {
             Some(outcome) => {
+                tracing::trace!(id = %id, bytes = bytes.len(), "hit");
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 self.touch(&key);
                 Some(outcome)
             }
             None => {
+                tracing::warn!(id = %id, "bad record: ignored and removed");
                 self.bad_records.fetch_add(1, Ordering::Relaxed);
                 self.misses.fetch_add(1, Ordering::Relaxed);
                 self.stage(vec![(key.clone(), None)], vec![(key, None)]);
@@ -556,6 +565,8 @@ impl Cache {
         if batch.is_empty() || self.is_broken() {
             return;
         }
+        let started = Instant::now();
+        let records = batch.values.len();
         let written = catch(|| {
             ingest(
                 &self.keyspace,
@@ -566,8 +577,16 @@ impl Cache {
                 ],
             )
         });
-        if !matches!(written, Ok(Ok(()))) {
-            self.mark_broken();
+        match written {
+            Ok(Ok(())) => tracing::debug!(
+                records,
+                elapsed_ms = crate::log::ms(started.elapsed()),
+                "ingested"
+            ),
+            _ => {
+                tracing::warn!("an ingestion failed: the store is set aside");
+                self.mark_broken();
+            }
         }
     }
 
@@ -618,6 +637,10 @@ impl Cache {
             return notices;
         }
         if !self.worth_writing() {
+            tracing::debug!(
+                computed_ms = self.computed_nanos.load(Ordering::Relaxed) as f64 / 1e6,
+                "new results not written: cheaper to recompute than to write"
+            );
             // Cheaper to recompute next time than to write now; removals
             // and the violation history are still written.
             if let Ok(mut pending) = self.pending.lock() {

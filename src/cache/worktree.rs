@@ -87,7 +87,7 @@ impl WorktreeCache {
 /// time budget), not up front: a large commit's inflating alone could
 /// outlast the budget.
 pub(crate) enum Content {
-    Cached(Outcome),
+    Cached(Box<Outcome>),
     Blob {
         id: gix::ObjectId,
         /// The blob's size from its object header (0 when unknown), for the
@@ -113,7 +113,7 @@ impl Content {
         size: impl FnOnce() -> u64,
     ) -> Content {
         match cache.and_then(|c| c.get(&ContentId::Blob(id))) {
-            Some(outcome) => Content::Cached(outcome),
+            Some(outcome) => Content::Cached(Box::new(outcome)),
             None => Content::Blob { id, size: size() },
         }
     }
@@ -127,7 +127,7 @@ impl Content {
         analyze: impl FnOnce(&[u8]) -> Outcome,
     ) -> Result<Outcome> {
         match self {
-            Content::Cached(outcome) => Ok(outcome.clone()),
+            Content::Cached(outcome) => Ok((**outcome).clone()),
             Content::Blob { id, .. } => {
                 let bytes = read(*id)?;
                 let key = ContentId::Blob(*id);

@@ -63,7 +63,7 @@ fn render_tree(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// With `--timings`, the run's timings up to the report (the report's own
 /// rendering is in the text on stderr only).
 fn with_timings(document: &mut Value) {
-    if let (Some(t), Some(map)) = (crate::timings::snapshot(), document.as_object_mut()) {
+    if let (Some(t), Some(map)) = (crate::timings::shown(), document.as_object_mut()) {
         map.insert("timings".into(), json!(t));
     }
 }

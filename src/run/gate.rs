@@ -172,6 +172,13 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         }
     }
     not_checked.sort();
+    if !not_checked.is_empty() {
+        tracing::info!(
+            not_checked = not_checked.len(),
+            budget_ms,
+            "the time budget ran out"
+        );
+    }
     let files = gate_files;
     let changed_lines = matches!(args.flags.format, Format::Json | Format::JsonLines);
     let markers = Policy::new(&settings, args.flags.markers.no_ignore);
@@ -348,18 +355,15 @@ fn analyse(
         analyze_bytes_from(bytes, limit, options, budget.level_now(bytes.len() as u64))
     };
     let shared = repo.clone().into_sync();
-    let items: Vec<(&str, &Sides)> = files
-        .iter()
-        .map(|(c, _)| c.path.as_str())
-        .zip(blobs)
-        .collect();
+    let items: Vec<(&FileChange, &Sides)> = files.iter().map(|(c, _)| c).zip(blobs).collect();
     let results = map_in_order_with(
         &items,
         &priority_order(&keys),
         budget,
         || Ok(shared.to_thread_local()),
-        |repo, (path, (old, new))| -> Result<_> {
-            let read = |id| git::read_blob(repo, id, path);
+        |repo, (change, (old, new))| -> Result<_> {
+            let started = std::time::Instant::now();
+            let read = |id| git::read_blob(repo, id, &change.path);
             let old = match old {
                 Some(c) => c.outcome(cache, read, measure)?.ok(),
                 None => None,
@@ -368,6 +372,14 @@ fn analyse(
                 .as_ref()
                 .map(|c| c.outcome(cache, read, measure))
                 .transpose()?;
+            tracing::debug!(
+                path = %change.path,
+                old = %change.old.map_or("-".into(), |id| id.to_string()),
+                new = %change.new.map_or("-".into(), |id| id.to_string()),
+                level = ?new.as_ref().and_then(|o| o.as_ref().ok()).map(|a| a.level),
+                elapsed_ms = crate::log::ms(started.elapsed()),
+                "file analysed"
+            );
             Ok((old, new))
         },
     )

@@ -505,6 +505,7 @@ fn analyze_file(
     let measure = |bytes: &[u8]| {
         analyze_bytes_from(bytes, limit, options, budget.level_now(bytes.len() as u64))
     };
+    let started = std::time::Instant::now();
     let read = || read_limited(&file.path, limit);
     let outcome = match (&file.unusable, cache) {
         (Some(why), _) => Err(Problem::error(why)),
@@ -521,6 +522,12 @@ fn analyze_file(
         }
         Err(_) => Default::default(),
     });
+    tracing::debug!(
+        path = %file.display,
+        elapsed_ms = crate::log::ms(started.elapsed()),
+        ok = outcome.is_ok(),
+        "file analysed"
+    );
     FileResult {
         path: file.display.clone(),
         outcome: Some(outcome),

@@ -32,20 +32,22 @@ pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         let verbose = cli.gate.verbose || matches!(cli.command, Some(Command::Version));
         return version(verbose, out);
     }
-    if cli.timings {
-        crate::timings::enable();
+    let env = Environment::read();
+    crate::log::init(env.log.as_deref(), cli.log_format)?;
+    // Logs name each step as it ends, so logging times the steps too.
+    if cli.timings || env.log.is_some() {
+        crate::timings::enable(cli.timings);
     }
-    let result = run_command(cli, out);
-    if let Some(timings) = crate::timings::snapshot() {
+    let result = run_command(cli, env, out);
+    if let Some(timings) = crate::timings::shown() {
         out.flush()?;
         report::timings(&timings);
     }
     result
 }
 
-fn run_command(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
+fn run_command(cli: Cli, env: Environment, out: &mut dyn Write) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
-    let env = Environment::read();
     let config = cli.config.as_deref();
     let cache = prepare::cache_options(&cli.cache, &env)?;
     let command = match cli.command {

@@ -38,6 +38,8 @@ pub(crate) struct Environment {
     pub test_file_delay: Option<Duration>,
     /// Standard output is a terminal (colour in the text report).
     pub stdout_is_terminal: bool,
+    /// `ANTIPASTA_LOG`: the log filter (empty counts as unset).
+    pub log: Option<String>,
 }
 
 impl Environment {
@@ -66,6 +68,7 @@ impl Environment {
             user_cache_dir: user_cache_dir(),
             test_file_delay: millis("ANTIPASTA_TEST_FILE_DELAY_MS"),
             stdout_is_terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            log: non_empty("ANTIPASTA_LOG"),
         }
     }
 }

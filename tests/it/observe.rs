@@ -188,3 +188,82 @@ fn metrics_timings_with_a_warm_cache_show_cache_gets_not_parses() {
     );
     assert!(work(&warm).contains(&"cache get".to_owned()));
 }
+
+#[test]
+fn json_logs_parse_and_carry_their_fields_on_stderr_only() {
+    let repo = staged_repo();
+    let plain = antipasta(repo.path(), &["check", "--format", "json"]);
+    let logged = antipasta_env(
+        repo.path(),
+        &["check", "--format", "json", "--log-format", "json"],
+        &[("ANTIPASTA_LOG", "debug")],
+    );
+    assert_eq!(plain.status.code(), logged.status.code());
+    // The report on stdout is the same (timings are only in it on request).
+    let a: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&logged.stdout).unwrap();
+    assert_eq!(a, b);
+    let lines: Vec<serde_json::Value> = stderr(&logged)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    for line in &lines {
+        for field in ["timestamp", "level", "target", "message"] {
+            assert!(line.get(field).is_some(), "{field} missing in {line}");
+        }
+    }
+    let find = |message: &str| {
+        lines
+            .iter()
+            .filter(|l| l["message"] == message)
+            .collect::<Vec<_>>()
+    };
+    let analysed = find("file analysed");
+    assert_eq!(analysed.len(), 2, "{lines:?}");
+    let a = analysed.iter().find(|l| l["path"] == "pkg/a.py").unwrap();
+    assert_eq!(a["target"], "antipasta::run::gate");
+    let staged = repo.git_output(&["rev-parse", ":pkg/a.py"]);
+    assert_eq!(a["new"], stdout(&staged).trim());
+    assert!(a["elapsed_ms"].as_f64().is_some());
+    let phases: Vec<&str> = find("phase done")
+        .iter()
+        .map(|l| l["phase"].as_str().unwrap())
+        .collect();
+    assert!(phases.contains(&"git index and diff"), "{phases:?}");
+    assert!(phases.contains(&"analysis"));
+    assert_eq!(find("staged changes")[0]["changes"], 2);
+    assert_eq!(find("staged changes")[0]["target"], "antipasta::git");
+    // A target filter: only the cache's lines.
+    let cache_only = antipasta_env(
+        repo.path(),
+        &["check", "--log-format", "json"],
+        &[("ANTIPASTA_LOG", "antipasta::cache=trace")],
+    );
+    let targets: Vec<serde_json::Value> = stderr(&cache_only)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["target"].clone())
+        .collect();
+    assert!(!targets.is_empty());
+    assert!(
+        targets.iter().all(|t| t == "antipasta::cache"),
+        "{targets:?}"
+    );
+    // Without ANTIPASTA_LOG, nothing is logged.
+    assert_eq!(stderr(&plain), "");
+}
+
+#[test]
+fn a_log_filter_that_does_not_parse_is_a_usage_error() {
+    let repo = staged_repo();
+    let out = antipasta_env(
+        repo.path(),
+        &["check"],
+        &[("ANTIPASTA_LOG", "antipasta::[")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("ANTIPASTA_LOG=\"antipasta::[\" is not a log filter"),
+        "{err}"
+    );
+}
