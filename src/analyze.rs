@@ -45,6 +45,7 @@ pub(crate) fn analyze_bytes_from(
     options: MetricOptions,
     start: Option<(Level, Degraded)>,
 ) -> Result<FileAnalysis, Problem> {
+    crate::timings::count_analysed();
     check_bytes(bytes, max_file_bytes).map_err(Problem::skipped)?;
     let source = match timings::work(Work::Decode, || catch(|| decode(bytes))) {
         Ok(Ok(source)) => source,

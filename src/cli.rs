@@ -51,6 +51,13 @@ pub(crate) struct Cli {
     #[arg(long, global = true)]
     pub timings: bool,
 
+    /// When the run ends, write its counters (files, cache hits, functions,
+    /// violations, seconds per step, budget, peak memory) to PATH:
+    /// `.prom` in the Prometheus text format, `.json` as JSON (default:
+    /// `metrics_file` in the configuration).
+    #[arg(long, global = true, value_name = "PATH", value_parser = parse_metrics_file)]
+    pub metrics_file: Option<PathBuf>,
+
     /// How `ANTIPASTA_LOG`'s log lines look on standard error: `text`, or
     /// `json` (one object per line).
     #[arg(
@@ -468,4 +475,9 @@ pub(crate) enum ConfigCommand {
         /// The YAML file to convert (default: .antipasta.yaml in the current directory).
         path: Option<PathBuf>,
     },
+}
+
+fn parse_metrics_file(text: &str) -> Result<PathBuf, String> {
+    crate::config::check_metrics_file(text)?;
+    Ok(PathBuf::from(text))
 }

@@ -256,6 +256,33 @@ fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
 }
 
+static CACHE_HITS: AtomicU64 = AtomicU64::new(0);
+static ANALYSED: AtomicU64 = AtomicU64::new(0);
+
+/// A content served by the cache.
+pub(crate) fn count_cache_hit() {
+    CACHE_HITS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// A content analysed.
+pub(crate) fn count_analysed() {
+    ANALYSED.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The run's counters so far.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Counts {
+    pub cache_hits: u64,
+    pub analysed: u64,
+}
+
+pub(crate) fn counts() -> Counts {
+    Counts {
+        cache_hits: CACHE_HITS.load(Ordering::Relaxed),
+        analysed: ANALYSED.load(Ordering::Relaxed),
+    }
+}
+
 /// [`snapshot`] when `--timings` asked for them in the report.
 pub(crate) fn shown() -> Option<Timings> {
     SHOWN.load(Ordering::Relaxed).then(snapshot).flatten()

@@ -444,6 +444,7 @@ impl Cache {
         match decode_record(&key, &bytes) {
             Some(outcome) => {
                 tracing::trace!(id = %id, bytes = bytes.len(), "hit");
+                crate::timings::count_cache_hit();
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 self.touch(&key);
                 Some(outcome)

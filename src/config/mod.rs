@@ -425,6 +425,11 @@ pub(crate) struct Settings {
     /// The baseline ledger, relative to the project root (`None`: the
     /// default file, used when it exists).
     pub(crate) baseline: Option<String>,
+    /// The run metrics file written when a run ends, relative to the project
+    /// root (`--metrics-file` overrides it).
+    pub(crate) metrics_file: Option<String>,
+    /// Runs kept in the run history (0: none kept).
+    pub(crate) history_runs: u32,
     /// A suppression marker without `-- reason` is an error.
     pub(crate) require_reason: bool,
     /// What a marker that suppresses nothing does.
@@ -480,6 +485,22 @@ pub(crate) const DEFAULT_FILE_METRIC_MARGIN: f64 = 6.0;
 /// Default `cache_size`: the analysis cache's limit on disk.
 pub(crate) const DEFAULT_CACHE_SIZE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Runs the run history keeps by default.
+pub(crate) const DEFAULT_HISTORY_RUNS: u32 = 200;
+
+/// A run metrics file's name must say its format.
+pub(crate) fn check_metrics_file(path: &str) -> Result<(), String> {
+    match std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+    {
+        Some("prom" | "json") => Ok(()),
+        _ => Err(format!(
+            "{path:?} must end in .prom (Prometheus text format) or .json"
+        )),
+    }
+}
+
 /// The baseline ledger's file in the project root, unless `baseline` names one.
 pub(crate) const DEFAULT_BASELINE_FILE: &str = ".antipasta-baseline.json";
 
@@ -505,6 +526,8 @@ impl Default for Settings {
             critical: PathPatterns::empty(),
             fail_open: true,
             baseline: None,
+            metrics_file: None,
+            history_runs: DEFAULT_HISTORY_RUNS,
             require_reason: false,
             stale_suppressions: StaleMode::Warn,
         }

@@ -54,6 +54,10 @@ pub(crate) fn show(settings: &Settings) -> String {
     if let Some(path) = &settings.baseline {
         out.push_str(&format!("baseline = {}\n", quote(path)));
     }
+    if let Some(path) = &settings.metrics_file {
+        out.push_str(&format!("metrics_file = {}\n", quote(path)));
+    }
+    out.push_str(&format!("history_runs = {}\n", settings.history_runs));
     out.push_str(&format!("require_reason = {}\n", settings.require_reason));
     out.push_str(&format!(
         "stale_suppressions = {}\n",
@@ -231,6 +235,13 @@ pub(crate) fn init_template() -> String {
         quote(super::DEFAULT_BASELINE_FILE)
     ));
     out.push_str(
+        "# Observability (docs/observability.md): a file of the run's counters,\n\
+         # written when each run ends (.prom: Prometheus text, .json: JSON), and how\n\
+         # many runs the run history keeps (`antipasta history`; 0: none).\n",
+    );
+    out.push_str("# metrics_file = \"antipasta-metrics.prom\"\n");
+    out.push_str(&format!("# history_runs = {}\n\n", defaults.history_runs));
+    out.push_str(
         "# Suppression markers (`# antipasta: ignore[metric, ...] -- reason`): whether\n\
          # a marker without a reason is an error (exit 1), and what a marker that\n\
          # suppresses nothing does: \"warn\", \"error\" (exit 1) or \"off\".\n",
@@ -327,6 +338,8 @@ mod tests {
             "critical",
             "fail_open",
             "baseline",
+            "metrics_file",
+            "history_runs",
             "require_reason",
             "stale_suppressions",
             "[thresholds]",

@@ -37,6 +37,8 @@ pub(super) struct RawConfig {
     critical: Option<Spanned<Vec<Spanned<String>>>>,
     fail_open: Option<bool>,
     baseline: Option<Spanned<String>>,
+    metrics_file: Option<Spanned<String>>,
+    history_runs: Option<u32>,
     require_reason: Option<bool>,
     stale_suppressions: Option<super::StaleMode>,
     thresholds: Option<BTreeMap<Spanned<MetricName>, Threshold>>,
@@ -189,6 +191,17 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
             ));
         }
         settings.baseline = Some(path);
+    }
+    if let Some(v) = raw.metrics_file {
+        let span = v.span();
+        let path = v.into_inner();
+        if let Err(e) = super::check_metrics_file(&path) {
+            return Err(src.error(span, format!("metrics_file: {e}")));
+        }
+        settings.metrics_file = Some(path);
+    }
+    if let Some(v) = raw.history_runs {
+        settings.history_runs = v;
     }
     if let Some(v) = raw.require_reason {
         settings.require_reason = v;

@@ -26,6 +26,7 @@ mod gitlab;
 mod json;
 mod junit;
 pub(crate) mod read;
+pub(crate) mod run_metrics;
 mod sarif;
 mod text;
 pub(crate) use json::JSON_VERSION;

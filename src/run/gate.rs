@@ -222,7 +222,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         args.flags.output.as_deref(),
         out,
     )?;
-    let not_checked = report.not_checked;
+    let not_checked = &report.not_checked;
     // What follows goes to stderr; a terminal or a hook log shows it after
     // the report only if the report has left the buffer.
     out.flush()?;
@@ -233,7 +233,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
             (None, n) if n <= 20 => format!("antipasta check --budget 0 {}", not_checked.join(" ")),
             (None, _) => "antipasta check --budget 0".to_string(),
         };
-        report::warn_not_checked(&not_checked, budget.ms, &command);
+        report::warn_not_checked(not_checked, budget.ms, &command);
     }
     // The hook fails open on antipasta's own failures (see `fail_open`).
     let blocking_errors = if hook && settings.fail_open && internal > 0 {
@@ -260,6 +260,8 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
             budget_fails,
         ));
     }
+    let mode = if hook { "check" } else { "diff" };
+    super::finish_run(mode, &report, budget.ms, (&settings, &root), env);
     Ok(ExitCode::from(code))
 }
 

@@ -84,6 +84,7 @@ pub(super) fn metrics(
     );
     super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
     let s = report.summary();
+    super::finish_run("metrics", &report, tree.budget_ms, (&settings, &root), env);
     let not_checked = std::mem::take(&mut report.not_checked);
     // The process exits right after: freeing every function's record one
     // by one (38,000 on sympy) would only delay it.

@@ -32,12 +32,12 @@ pub(crate) fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         let verbose = cli.gate.verbose || matches!(cli.command, Some(Command::Version));
         return version(verbose, out);
     }
-    let env = Environment::read();
+    let mut env = Environment::read();
+    env.metrics_file = cli.metrics_file.clone();
     crate::log::init(env.log.as_deref(), cli.log_format)?;
-    // Logs name each step as it ends, so logging times the steps too.
-    if cli.timings || env.log.is_some() {
-        crate::timings::enable(cli.timings);
-    }
+    // Always timed (a few clock reads per file): logs name each step as it
+    // ends, and the run metrics and the history record the steps.
+    crate::timings::enable(cli.timings);
     let result = run_command(cli, env, out);
     if let Some(timings) = crate::timings::shown() {
         out.flush()?;
@@ -183,6 +183,33 @@ fn fail_open(
         Ok(ExitCode::SUCCESS)
     } else {
         Err(err)
+    }
+}
+
+/// What every checking mode does once its report is out: the run metrics
+/// file (`--metrics-file`, else `metrics_file` relative to the project
+/// root). A file that cannot be written is a warning: it never changes the
+/// run's result.
+fn finish_run(
+    mode: &'static str,
+    report: &report::Report,
+    budget_ms: u64,
+    (settings, root): (&Settings, &Path),
+    env: &Environment,
+) {
+    let target = env
+        .metrics_file
+        .clone()
+        .or_else(|| settings.metrics_file.as_ref().map(|p| root.join(p)));
+    let Some(target) = target else {
+        return;
+    };
+    let Some(timings) = crate::timings::snapshot() else {
+        return;
+    };
+    let metrics = report::run_metrics::RunMetrics::of(mode, report, &timings, budget_ms);
+    if let Err(e) = report::run_metrics::write_file(&metrics, &target) {
+        report::warn(&[format!("{e:#}")]);
     }
 }
 

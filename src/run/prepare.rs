@@ -40,6 +40,9 @@ pub(crate) struct Environment {
     pub stdout_is_terminal: bool,
     /// `ANTIPASTA_LOG`: the log filter (empty counts as unset).
     pub log: Option<String>,
+    /// Not a variable: `--metrics-file`, which every checking mode honours
+    /// (relative to the current directory).
+    pub metrics_file: Option<PathBuf>,
 }
 
 impl Environment {
@@ -69,6 +72,7 @@ impl Environment {
             test_file_delay: millis("ANTIPASTA_TEST_FILE_DELAY_MS"),
             stdout_is_terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
             log: non_empty("ANTIPASTA_LOG"),
+            metrics_file: None,
         }
     }
 }

@@ -267,3 +267,168 @@ fn a_log_filter_that_does_not_parse_is_a_usage_error() {
         "{err}"
     );
 }
+
+/// A staged change with one violation (cyclomatic 11 > 10) and one clean file.
+fn violating_repo() -> Repo {
+    let repo = staged_repo();
+    let branches: String = (0..11)
+        .map(|i| format!("    if x == {i}:\n        return {i}\n"))
+        .collect();
+    repo.write(
+        "pkg/d.py",
+        &format!("def busy(x):\n{branches}    return -1\n"),
+    );
+    repo.git(&["add", "-A"]);
+    repo
+}
+
+#[test]
+fn the_prometheus_metrics_file_parses_and_matches_the_report() {
+    let repo = violating_repo();
+    let prom = repo.path().join("out/run.prom");
+    std::fs::create_dir_all(prom.parent().unwrap()).unwrap();
+    // Written to the cache however fast (for the re-run below).
+    let out = antipasta_env(
+        repo.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--metrics-file",
+            "out/run.prom",
+        ],
+        &[("ANTIPASTA_CACHE_WRITE_MIN_MS", "0")],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = std::fs::read_to_string(&prom).unwrap();
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_owned()))).unwrap();
+    let value = |name: &str, label: Option<(&str, &str)>| -> f64 {
+        let samples: Vec<_> = scrape
+            .samples
+            .iter()
+            .filter(|s| s.metric == name)
+            .filter(|s| label.is_none_or(|(k, v)| s.labels.get(k) == Some(v)))
+            .collect();
+        assert_eq!(samples.len(), 1, "{name} {label:?} in\n{text}");
+        assert_eq!(samples[0].labels.get("mode"), Some("check"));
+        match samples[0].value {
+            prometheus_parse::Value::Gauge(v) => v,
+            ref other => panic!("{name} is not a gauge: {other:?}"),
+        }
+    };
+    let summary = &report["summary"];
+    let n = |v: &serde_json::Value| v.as_u64().unwrap() as f64;
+    assert_eq!(
+        value("antipasta_files", Some(("state", "checked"))),
+        n(&summary["files"])
+    );
+    assert_eq!(
+        value("antipasta_files", Some(("state", "not_checked"))),
+        0.0
+    );
+    assert_eq!(
+        value("antipasta_files", Some(("state", "failed"))),
+        n(&summary["errors"])
+    );
+    assert_eq!(
+        value("antipasta_violations", None),
+        n(&summary["violations"])
+    );
+    assert_eq!(value("antipasta_violations", None), 1.0);
+    assert_eq!(
+        value("antipasta_functions", None),
+        n(&summary["changed_functions"])
+    );
+    // Three changed files: a.py has two sides, the new c.py and d.py one
+    // each; nothing was cached.
+    assert_eq!(
+        value("antipasta_contents", Some(("source", "analysed"))),
+        4.0
+    );
+    assert_eq!(value("antipasta_contents", Some(("source", "cache"))), 0.0);
+    let duration = value("antipasta_run_duration_seconds", None);
+    let phases: f64 = scrape
+        .samples
+        .iter()
+        .filter(|s| s.metric == "antipasta_phase_seconds")
+        .map(|s| match s.value {
+            prometheus_parse::Value::Gauge(v) => v,
+            _ => panic!("not a gauge"),
+        })
+        .sum();
+    assert!(
+        (phases - duration).abs() <= duration * 0.05,
+        "{phases} vs {duration}"
+    );
+    assert_eq!(value("antipasta_budget_seconds", None), 1.0);
+    assert!(value("antipasta_peak_memory_bytes", None) > 1e6);
+    // Every family is documented.
+    for family in [
+        "antipasta_files",
+        "antipasta_contents",
+        "antipasta_phase_seconds",
+    ] {
+        assert!(scrape.docs.contains_key(family), "{family} has no HELP");
+        assert!(text.contains(&format!("# TYPE {family} gauge")));
+    }
+    // No partial file is left beside it.
+    let left: Vec<_> = std::fs::read_dir(prom.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, [std::ffi::OsString::from("run.prom")]);
+
+    // A re-run serves every content from the cache.
+    let again = antipasta(repo.path(), &["check", "--metrics-file", "out/run.json"]);
+    assert_eq!(again.status.code(), Some(1));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo.path().join("out/run.json")).unwrap()).unwrap();
+    assert_eq!(json["mode"], "check");
+    assert_eq!(json["contents_from_cache"], 4);
+    assert_eq!(json["contents_analysed"], 0);
+    assert_eq!(json["violations"], 1);
+    assert!(json["phases"]["analysis"].as_f64().is_some());
+}
+
+#[test]
+fn the_metrics_file_can_be_configured_and_a_bad_name_is_refused() {
+    let repo = violating_repo();
+    repo.write(".antipasta.toml", "metrics_file = \"ci/metrics.prom\"\n");
+    std::fs::create_dir_all(repo.path().join("ci")).unwrap();
+    let out = antipasta(repo.path(), &["metrics", "pkg"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = std::fs::read_to_string(repo.path().join("ci/metrics.prom")).unwrap();
+    assert!(
+        text.contains("antipasta_violations{mode=\"metrics\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("antipasta_files{mode=\"metrics\",state=\"checked\"} 4"),
+        "{text}"
+    );
+    // A name that says no format: exit 2 before anything runs.
+    let out = antipasta(repo.path(), &["check", "--metrics-file", "m.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("must end in .prom"),
+        "{}",
+        stderr(&out)
+    );
+    repo.write(".antipasta.toml", "metrics_file = \"m.csv\"\n");
+    let out = antipasta(repo.path(), &["metrics", "pkg"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("metrics_file"), "{}", stderr(&out));
+    // A directory that does not exist: a warning, the result unchanged.
+    repo.write(".antipasta.toml", "");
+    let out = antipasta(
+        repo.path(),
+        &["metrics", "pkg", "--metrics-file", "nowhere/m.prom"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("writing the metrics file"),
+        "{}",
+        stderr(&out)
+    );
+}
