@@ -17,7 +17,6 @@
 
 use std::cmp::Reverse;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -27,11 +26,9 @@ use crate::metrics::{Cause, Degraded, Level};
 /// Stack for analysis threads: every walk recurses once per nesting level.
 pub(crate) const ANALYSIS_STACK_BYTES: usize = 64 * 1024 * 1024;
 
-static START: OnceLock<Instant> = OnceLock::new();
-
 /// The instant the process started its run (the first call fixes it).
 pub(crate) fn start() -> Instant {
-    *START.get_or_init(Instant::now)
+    crate::timings::start()
 }
 
 /// A deadline, or none.

@@ -13,7 +13,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -105,6 +105,14 @@ impl Work {
     }
 }
 
+static START: OnceLock<Instant> = OnceLock::new();
+
+/// The instant the process started its run (the first call fixes it): the
+/// start of the first step, and of the time budget.
+pub(crate) fn start() -> Instant {
+    *START.get_or_init(Instant::now)
+}
+
 static ENABLED: AtomicBool = AtomicBool::new(false);
 /// `--timings`: the report shows them (logs and run metrics only record).
 static SHOWN: AtomicBool = AtomicBool::new(false);
@@ -143,7 +151,7 @@ pub(crate) fn enable(shown: bool) {
     if let Ok(mut steps) = STEPS.lock() {
         *steps = Some(Steps {
             current: Step::Startup,
-            since: crate::budget::start(),
+            since: start(),
             done: Vec::new(),
             busy: Vec::new(),
         });
