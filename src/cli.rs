@@ -109,6 +109,10 @@ pub(crate) enum Command {
     /// Inspect and maintain the analysis cache.
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// The last runs in this repository: duration percentiles per mode, the
+    /// cache's hit rate, the budget, violations over time and the slowest
+    /// runs with what took their time.
+    History(HistoryArgs),
     /// The version with the build's commit, features, target, profile and
     /// cache formats (for bug reports; the same as `--version --verbose`).
     Version,
@@ -126,6 +130,7 @@ impl Command {
             Command::Hook(_) => "hook",
             Command::Config(_) => "config",
             Command::Cache(_) => "cache",
+            Command::History(_) => "history",
             Command::Version => "version",
         }
     }
@@ -163,6 +168,27 @@ pub(crate) enum CacheCommand {
     Export { file: PathBuf },
     /// Check FILE completely (versions, checksums, every record), then add its entries.
     Import { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    /// Only the runs of this mode.
+    #[arg(long, value_parser = ["check", "diff", "metrics"])]
+    pub mode: Option<String>,
+
+    /// `text`, or `json` (every run kept, and the summaries).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: HistoryFormat,
+
+    /// How many of the slowest recent runs to list.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub slowest: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum HistoryFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

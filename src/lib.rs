@@ -20,6 +20,7 @@ pub(crate) mod exemptions;
 pub(crate) mod functions;
 pub(crate) mod git;
 pub(crate) mod guard;
+pub(crate) mod history;
 pub(crate) mod hook;
 pub(crate) mod isolate;
 pub(crate) mod log;

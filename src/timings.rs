@@ -277,6 +277,23 @@ pub(crate) fn count_analysed() {
     ANALYSED.fetch_add(1, Ordering::Relaxed);
 }
 
+static STORE_BYTES: AtomicU64 = AtomicU64::new(0);
+static STORE_LIMIT: AtomicU64 = AtomicU64::new(0);
+
+/// The cache store's size and limit when the run closed it.
+pub(crate) fn note_store(bytes: u64, limit: u64) {
+    STORE_BYTES.store(bytes, Ordering::Relaxed);
+    STORE_LIMIT.store(limit, Ordering::Relaxed);
+}
+
+/// The cache store's size and limit in bytes (0, 0: no store was used).
+pub(crate) fn store_size() -> (u64, u64) {
+    (
+        STORE_BYTES.load(Ordering::Relaxed),
+        STORE_LIMIT.load(Ordering::Relaxed),
+    )
+}
+
 /// The run's counters so far.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Counts {

@@ -404,6 +404,11 @@ impl Cache {
         key
     }
 
+    /// The cache directory (the store is below it).
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     fn is_broken(&self) -> bool {
         self.broken.load(Ordering::Relaxed)
     }
@@ -651,6 +656,7 @@ impl Cache {
         }
         self.flush_pending();
         let _ = self.record_run();
+        crate::timings::note_store(self.size(), self.limit);
         if self.writes.load(Ordering::Relaxed) > 0 && self.size() > self.limit {
             let _ = self.evict_to(self.limit / 10 * 8);
         }

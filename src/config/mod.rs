@@ -430,6 +430,8 @@ pub(crate) struct Settings {
     pub(crate) metrics_file: Option<String>,
     /// Runs kept in the run history (0: none kept).
     pub(crate) history_runs: u32,
+    /// When the hook warns about what its recent runs show (`[alerts]`).
+    pub(crate) alerts: crate::history::AlertRules,
     /// A suppression marker without `-- reason` is an error.
     pub(crate) require_reason: bool,
     /// What a marker that suppresses nothing does.
@@ -528,6 +530,7 @@ impl Default for Settings {
             baseline: None,
             metrics_file: None,
             history_runs: DEFAULT_HISTORY_RUNS,
+            alerts: crate::history::AlertRules::default(),
             require_reason: false,
             stale_suppressions: StaleMode::Warn,
         }

@@ -58,6 +58,12 @@ pub(crate) fn show(settings: &Settings) -> String {
         out.push_str(&format!("metrics_file = {}\n", quote(path)));
     }
     out.push_str(&format!("history_runs = {}\n", settings.history_runs));
+    let a = &settings.alerts;
+    out.push_str(&format!(
+        "alerts = {{ enabled = {}, window = {}, budget_runs = {}, slowdown = {:?}, \
+         hit_rate_drop = {:?}, store_full = {:?} }}\n",
+        a.enabled, a.window, a.budget_runs, a.slowdown, a.hit_rate_drop, a.store_full
+    ));
     out.push_str(&format!("require_reason = {}\n", settings.require_reason));
     out.push_str(&format!(
         "stale_suppressions = {}\n",
@@ -240,7 +246,20 @@ pub(crate) fn init_template() -> String {
          # many runs the run history keeps (`antipasta history`; 0: none).\n",
     );
     out.push_str("# metrics_file = \"antipasta-metrics.prom\"\n");
-    out.push_str(&format!("# history_runs = {}\n\n", defaults.history_runs));
+    out.push_str(&format!("# history_runs = {}\n", defaults.history_runs));
+    let a = &defaults.alerts;
+    out.push_str(
+        "# After a hook run, one warning line (never a failure, at most once a day per\n\
+         # kind) when the last `window` runs show a problem: the budget ran out in\n\
+         # `budget_runs` of them, their p95 is `slowdown` times the earlier median,\n\
+         # the cache's hit rate fell under `hit_rate_drop` of the earlier one, or\n\
+         # the store is at `store_full` of its limit.\n",
+    );
+    out.push_str(&format!(
+        "# alerts = {{ enabled = {}, window = {}, budget_runs = {}, slowdown = {:?}, \
+         hit_rate_drop = {:?}, store_full = {:?} }}\n\n",
+        a.enabled, a.window, a.budget_runs, a.slowdown, a.hit_rate_drop, a.store_full
+    ));
     out.push_str(
         "# Suppression markers (`# antipasta: ignore[metric, ...] -- reason`): whether\n\
          # a marker without a reason is an error (exit 1), and what a marker that\n\
@@ -340,6 +359,7 @@ mod tests {
             "baseline",
             "metrics_file",
             "history_runs",
+            "alerts",
             "require_reason",
             "stale_suppressions",
             "[thresholds]",
@@ -382,6 +402,8 @@ mod tests {
                 "ignore_patterns = []\nuse_gitignore = true\npython_extensions = [\".py\"]\n\
              modified = \"no-worse\"\nfile_metric_margin = 6.0\nmi_multi_as_comments = true\nmax_file_bytes = 5242880\n\
              max_memory_mb = 0\ncache_size = \"256MB\"\nbudget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
+             history_runs = 200\nalerts = { enabled = true, window = 20, budget_runs = 3, slowdown = 2.0, \
+             hit_rate_drop = 0.5, store_full = 0.9 }\n\
              require_reason = false\nstale_suppressions = \"warn\"\n\
              \n[[rules]]\n\
              metric = \"cyclomatic_complexity\"\ncomparison = \"<=\"\nthreshold = 10\n\

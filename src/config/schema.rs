@@ -39,6 +39,7 @@ pub(super) struct RawConfig {
     baseline: Option<Spanned<String>>,
     metrics_file: Option<Spanned<String>>,
     history_runs: Option<u32>,
+    alerts: Option<RawAlerts>,
     require_reason: Option<bool>,
     stale_suppressions: Option<super::StaleMode>,
     thresholds: Option<BTreeMap<Spanned<MetricName>, Threshold>>,
@@ -54,6 +55,17 @@ struct RawRule {
     threshold: Option<Threshold>,
     scope: Option<Scope>,
     enabled: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    enabled: Option<bool>,
+    window: Option<u32>,
+    budget_runs: Option<u32>,
+    slowdown: Option<Spanned<f64>>,
+    hit_rate_drop: Option<Spanned<f64>>,
+    store_full: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +214,47 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
     }
     if let Some(v) = raw.history_runs {
         settings.history_runs = v;
+    }
+    if let Some(a) = raw.alerts {
+        let rules = &mut settings.alerts;
+        if let Some(v) = a.enabled {
+            rules.enabled = v;
+        }
+        if let Some(v) = a.window {
+            rules.window = v.max(1) as usize;
+        }
+        if let Some(v) = a.budget_runs {
+            rules.budget_runs = v as usize;
+        }
+        for (key, value, target, range) in [
+            ("slowdown", a.slowdown, &mut rules.slowdown, (1.0, f64::MAX)),
+            (
+                "hit_rate_drop",
+                a.hit_rate_drop,
+                &mut rules.hit_rate_drop,
+                (0.0, 1.0),
+            ),
+            (
+                "store_full",
+                a.store_full,
+                &mut rules.store_full,
+                (0.0, 1.0),
+            ),
+        ] {
+            if let Some(v) = value {
+                let span = v.span();
+                let v = v.into_inner();
+                if !(range.0..=range.1).contains(&v) {
+                    let bound = if range.1 == f64::MAX {
+                        format!("at least {}", range.0)
+                    } else {
+                        format!("between {} and {}", range.0, range.1)
+                    };
+                    return Err(src.error(span, format!("alerts.{key}: {v} must be {bound}")));
+                }
+                *target = v;
+            }
+        }
     }
     if let Some(v) = raw.require_reason {
         settings.require_reason = v;

@@ -23,6 +23,7 @@ mod csv;
 mod findings;
 mod github;
 mod gitlab;
+pub(crate) mod history;
 mod json;
 mod junit;
 pub(crate) mod read;

@@ -102,6 +102,35 @@ impl RunMetrics {
     }
 }
 
+impl RunMetrics {
+    /// The run as the run history keeps it; `store` is the cache store's
+    /// size and limit in bytes.
+    pub(crate) fn history_record(
+        &self,
+        (store_bytes, store_limit): (u64, u64),
+    ) -> crate::history::RunRecord {
+        crate::history::RunRecord {
+            unix_seconds: self.timestamp_seconds,
+            mode: self.mode.to_owned(),
+            files: self.files.checked as u32,
+            not_checked: self.files.not_checked as u32,
+            duration_ms: self.duration_seconds * 1000.0,
+            cache_hits: self.contents_from_cache,
+            analysed: self.contents_analysed,
+            violations: self.violations as u32,
+            budget_ms: (self.budget_seconds * 1000.0).round() as u64,
+            overrun_ms: self.budget_overrun_seconds * 1000.0,
+            phases: self
+                .phases
+                .iter()
+                .map(|(p, s)| ((*p).to_owned(), s * 1000.0))
+                .collect(),
+            store_bytes,
+            store_limit,
+        }
+    }
+}
+
 /// Pairs as a JSON object, in their order.
 fn as_map<S: serde::Serializer>(pairs: &[(&'static str, f64)], s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 use crate::cache::{self, admin, CacheOptions};
-use crate::cli::{CacheCommand, ConfigCommand, HookCommand};
+use crate::cli::{CacheCommand, ConfigCommand, HistoryArgs, HistoryFormat, HookCommand};
 use crate::config;
 use crate::hook::HookAction;
 use crate::report;
@@ -138,4 +138,44 @@ pub(super) fn hook(cwd: &Path, cmd: HookCommand, out: &mut dyn Write) -> Result<
         HookCommand::Uninstall => HookAction::Uninstall,
     };
     crate::hook::run(cwd, action, out)
+}
+
+/// `antipasta history`: the run history of this repository's cache (or of
+/// the user cache outside a repository).
+pub(super) fn history(
+    cwd: &Path,
+    explicit_config: Option<&Path>,
+    options: &CacheOptions,
+    args: HistoryArgs,
+    env: &super::Environment,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let repo = crate::git::open(cwd).ok();
+    let Some(dir) = cache::location(options, repo.as_ref()) else {
+        bail!(
+            "the cache is off (--no-cache or ANTIPASTA_NO_CACHE), and the run history lives in it"
+        );
+    };
+    // A bad configuration should be heard about here too.
+    let _ = crate::config::load(cwd, explicit_config)?;
+    let history = crate::history::read(&dir);
+    let runs: Vec<&crate::history::RunRecord> = history
+        .runs
+        .iter()
+        .filter(|r| args.mode.as_deref().is_none_or(|m| r.mode == m))
+        .collect();
+    let view = report::history::View {
+        file: crate::history::path(&dir),
+        runs: &runs,
+        slowest: args.slowest,
+        now: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        sparkline: env.stdout_is_terminal,
+    };
+    match args.format {
+        HistoryFormat::Text => report::history::render_text(&view, out)?,
+        HistoryFormat::Json => report::history::render_json(&view, out)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

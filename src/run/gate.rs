@@ -97,7 +97,8 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     // Reading the changes and opening an existing store are independent:
     // overlap them (a store is only created once there is something to put
     // in it).
-    let existing = cache::location(&cache_options, Some(&repo)).filter(|d| cache::store_exists(d));
+    let cache_dir = cache::location(&cache_options, Some(&repo));
+    let existing = cache_dir.clone().filter(|d| cache::store_exists(d));
     timings::step(Step::Git);
     let (files, opened) = std::thread::scope(|scope| {
         let opening = existing.as_deref().map(|dir| {
@@ -261,7 +262,15 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         ));
     }
     let mode = if hook { "check" } else { "diff" };
-    super::finish_run(mode, &report, budget.ms, (&settings, &root), env);
+    let end = super::RunEnd {
+        mode,
+        hook,
+        budget_ms: budget.ms,
+        settings: &settings,
+        root: &root,
+        cache_dir,
+    };
+    super::finish_run(end, &report, env);
     Ok(ExitCode::from(code))
 }
 

@@ -84,7 +84,15 @@ pub(super) fn metrics(
     );
     super::render_report(&report, args.format, style, args.output.as_deref(), out)?;
     let s = report.summary();
-    super::finish_run("metrics", &report, tree.budget_ms, (&settings, &root), env);
+    let end = super::RunEnd {
+        mode: "metrics",
+        hook: false,
+        budget_ms: tree.budget_ms,
+        settings: &settings,
+        root: &root,
+        cache_dir: tree.cache_dir.clone(),
+    };
+    super::finish_run(end, &report, env);
     let not_checked = std::mem::take(&mut report.not_checked);
     // The process exits right after: freeing every function's record one
     // by one (38,000 on sympy) would only delay it.
@@ -136,6 +144,8 @@ pub(super) struct TreeRun {
     /// Report path → the file's absolute path.
     pub locations: Vec<(String, PathBuf)>,
     budget_ms: u64,
+    /// The cache directory, for the run history (`None`: no cache).
+    cache_dir: Option<PathBuf>,
 }
 
 impl TreeRun {
@@ -192,6 +202,7 @@ pub(super) fn tree_report(
         None => files,
     };
     let cache = cache.filter(|_| !files.is_empty());
+    let cache_dir = cache.as_ref().map(|c| c.cache.dir().to_path_buf());
     let budget = Budget::from_start(scope.budget_ms).with_file_delay(env.test_file_delay);
     let order = match budget.ms {
         0 => (0..files.len()).collect(),
@@ -255,6 +266,7 @@ pub(super) fn tree_report(
         },
         locations,
         budget_ms: budget.ms,
+        cache_dir,
     }))
 }
 

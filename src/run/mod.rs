@@ -7,7 +7,7 @@
 //! reads an environment variable.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -121,6 +121,7 @@ fn run_command(cli: Cli, env: Environment, out: &mut dyn Write) -> Result<ExitCo
         Command::Merge(args) => metrics::merge(&cwd, config, args, &env, out),
         Command::Baseline(cmd) => baseline::command(&cwd, config, cmd, &cache, &env, out),
         Command::Cache(cmd) => commands::cache(&cwd, &cache, cmd, out),
+        Command::History(args) => commands::history(&cwd, config, &cache, args, &env, out),
         Command::Hook(cmd) => commands::hook(&cwd, cmd, out),
         Command::Config(cmd) => commands::config(&cwd, config, cmd, out),
         Command::Version => version(true, out),
@@ -186,31 +187,56 @@ fn fail_open(
     }
 }
 
+/// Where a checking run ends, for [`finish_run`].
+pub(super) struct RunEnd<'a> {
+    pub mode: &'static str,
+    /// The pre-commit hook (`check` on the staged changes): alerts.
+    pub hook: bool,
+    pub budget_ms: u64,
+    pub settings: &'a Settings,
+    pub root: &'a Path,
+    /// The cache directory, where the run history lives (`None`: no cache,
+    /// no history).
+    pub cache_dir: Option<PathBuf>,
+}
+
 /// What every checking mode does once its report is out: the run metrics
 /// file (`--metrics-file`, else `metrics_file` relative to the project
-/// root). A file that cannot be written is a warning: it never changes the
-/// run's result.
-fn finish_run(
-    mode: &'static str,
-    report: &report::Report,
-    budget_ms: u64,
-    (settings, root): (&Settings, &Path),
-    env: &Environment,
-) {
-    let target = env
-        .metrics_file
-        .clone()
-        .or_else(|| settings.metrics_file.as_ref().map(|p| root.join(p)));
-    let Some(target) = target else {
-        return;
-    };
+/// root), the run history and, after a hook run, its alerts. None of it
+/// ever changes the run's result: a file that cannot be written is a
+/// warning.
+fn finish_run(end: RunEnd<'_>, report: &report::Report, env: &Environment) {
     let Some(timings) = crate::timings::snapshot() else {
         return;
     };
-    let metrics = report::run_metrics::RunMetrics::of(mode, report, &timings, budget_ms);
-    if let Err(e) = report::run_metrics::write_file(&metrics, &target) {
-        report::warn(&[format!("{e:#}")]);
+    let metrics = report::run_metrics::RunMetrics::of(end.mode, report, &timings, end.budget_ms);
+    let target = env
+        .metrics_file
+        .clone()
+        .or_else(|| end.settings.metrics_file.as_ref().map(|p| end.root.join(p)));
+    if let Some(target) = target {
+        if let Err(e) = report::run_metrics::write_file(&metrics, &target) {
+            report::warn(&[format!("{e:#}")]);
+        }
     }
+    let keep = end.settings.history_runs as usize;
+    let Some(dir) = end.cache_dir.filter(|d| keep > 0 && d.is_dir()) else {
+        return;
+    };
+    let mut history = crate::history::read(&dir);
+    let store = crate::timings::store_size();
+    crate::history::push(&mut history, metrics.history_record(store), keep);
+    if end.hook {
+        let alerts = crate::history::alerts(
+            &mut history,
+            end.mode,
+            &end.settings.alerts,
+            metrics.timestamp_seconds,
+            end.settings.budget_ms,
+        );
+        report::warn(&alerts.into_iter().map(|a| a.message).collect::<Vec<_>>());
+    }
+    let _ = crate::history::write(&dir, &history);
 }
 
 /// The one exit-code rule of every checking mode: 2 when a file could not

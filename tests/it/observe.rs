@@ -432,3 +432,259 @@ fn the_metrics_file_can_be_configured_and_a_bad_name_is_refused() {
         stderr(&out)
     );
 }
+
+fn history_json(repo: &Repo, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["history", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = antipasta(repo.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Nearest-rank percentile, computed here independently of the product.
+fn nearest_rank(mut v: Vec<f64>, p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
+    v[rank - 1]
+}
+
+#[test]
+fn history_after_real_hook_commits_has_the_right_counts_and_percentiles() {
+    let repo = Repo::new();
+    repo.write("pkg/a.py", BRANCHY);
+    repo.commit_all("base");
+    let out = antipasta(repo.path(), &["hook", "install"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Four commits through the real hook; the third is blocked once.
+    for i in 0..4 {
+        let body = if i == 2 {
+            let branches: String = (0..11)
+                .map(|k| format!("    if x == {k}:\n        return {k}\n"))
+                .collect();
+            format!("def busy{i}(x):\n{branches}    return -1\n")
+        } else {
+            format!("def f{i}(x):\n    return x + {i}\n")
+        };
+        repo.write(&format!("pkg/m{i}.py"), &body);
+        repo.git(&["add", "-A"]);
+        let out = commit(&repo, &["-q", "-m", &format!("c{i}")]);
+        if i == 2 {
+            assert!(!out.status.success(), "the violation was not blocked");
+            repo.write(&format!("pkg/m{i}.py"), "def fine(x):\n    return x\n");
+            repo.git(&["add", "-A"]);
+            let out = commit(&repo, &["-q", "-m", "fixed"]);
+            assert!(out.status.success(), "{}", stderr(&out));
+        } else {
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
+    }
+    // And one full-tree run.
+    let out = antipasta(repo.path(), &["metrics", "pkg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let h = history_json(&repo, &[]);
+    let runs = h["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(
+        modes,
+        ["check", "check", "check", "check", "check", "metrics"]
+    );
+    let violations: Vec<u64> = runs
+        .iter()
+        .map(|r| r["violations"].as_u64().unwrap())
+        .collect();
+    assert_eq!(violations, [0, 0, 1, 0, 0, 0]);
+    let files: Vec<u64> = runs.iter().map(|r| r["files"].as_u64().unwrap()).collect();
+    assert_eq!(files, [1, 1, 1, 1, 1, 5]);
+    let check = &h["modes"][0];
+    assert_eq!(check["mode"], "check");
+    assert_eq!(check["runs"], 5);
+    assert_eq!(check["violations"], serde_json::json!([0, 0, 1, 0, 0]));
+    let durations: Vec<f64> = runs[..5]
+        .iter()
+        .map(|r| r["duration_ms"].as_f64().unwrap())
+        .collect();
+    assert_eq!(
+        check["p50_ms"].as_f64().unwrap(),
+        nearest_rank(durations.clone(), 50.0)
+    );
+    assert_eq!(
+        check["p95_ms"].as_f64().unwrap(),
+        nearest_rank(durations, 95.0)
+    );
+    let (hits, all) = runs[..5].iter().fold((0, 0), |(h, a), r| {
+        let hit = r["cache_hits"].as_u64().unwrap();
+        (h + hit, a + hit + r["analysed"].as_u64().unwrap())
+    });
+    assert_eq!(
+        check["hit_rate"].as_f64().unwrap(),
+        hits as f64 / all as f64
+    );
+    // Each run's phases add up to its duration.
+    for r in runs {
+        let sum: f64 = r["phases"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .sum();
+        let d = r["duration_ms"].as_f64().unwrap();
+        assert!((sum - d).abs() <= d * 0.05 + 0.01, "{sum} vs {d}");
+    }
+    // --mode filters; the text form names the modes and the slowest runs.
+    let only = history_json(&repo, &["--mode", "metrics"]);
+    assert_eq!(only["runs"].as_array().unwrap().len(), 1);
+    let text = antipasta(repo.path(), &["history"]);
+    let text = stdout(&text);
+    assert!(text.contains("6 runs in "), "{text}");
+    assert!(
+        text.contains("violations per check run, oldest first: 0 0 1 0 0"),
+        "{text}"
+    );
+    assert!(text.contains("slowest recent runs:"), "{text}");
+    assert!(text.contains("most in "), "{text}");
+    // history_runs bounds it.
+    repo.write(".antipasta.toml", "history_runs = 3\n");
+    let out = antipasta(repo.path(), &["metrics", "pkg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        history_json(&repo, &[])["runs"].as_array().unwrap().len(),
+        3
+    );
+}
+
+/// Runs `antipasta check` (the hook's command) with `env`; its stderr.
+fn hook_run(repo: &Repo, env: &[(&str, &str)]) -> String {
+    let out = antipasta_env(repo.path(), &["check"], env);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    stderr(&out)
+}
+
+fn alert_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| {
+            l.starts_with("antipasta: warning:")
+                && !l.contains("not checked")
+                && !l.contains("time budget ran out before")
+        })
+        .collect()
+}
+
+#[test]
+fn the_budget_alert_fires_after_repeated_overruns_once_a_day_and_never_when_healthy() {
+    let repo = staged_repo();
+    repo.write(
+        ".antipasta.toml",
+        "budget_ms = 400\n[alerts]\nwindow = 3\nbudget_runs = 2\n",
+    );
+    // Healthy runs: no alert.
+    for _ in 0..3 {
+        let err = hook_run(&repo, &[]);
+        assert!(alert_lines(&err).is_empty(), "{err}");
+    }
+    // Each file sleeps 500 ms first: the 400 ms budget leaves a file unchecked.
+    let slow = [("ANTIPASTA_TEST_FILE_DELAY_MS", "500")];
+    let first = hook_run(&repo, &slow);
+    assert!(
+        !first.contains("time budget ran out in"),
+        "one overrun is not a pattern: {first}"
+    );
+    let second = hook_run(&repo, &slow);
+    let alerts: Vec<&str> = second
+        .lines()
+        .filter(|l| l.contains("ran out in"))
+        .collect();
+    assert_eq!(alerts.len(), 1, "{second}");
+    assert!(
+        alerts[0].starts_with("antipasta: warning: the time budget ran out in 2 of the last 3 runs: raise `budget_ms` (now 400)"),
+        "{}",
+        alerts[0]
+    );
+    // The same day: not again.
+    let third = hook_run(&repo, &slow);
+    assert!(!third.contains("ran out in"), "{third}");
+    // `metrics` runs never alert.
+    let out = antipasta_env(repo.path(), &["metrics", "pkg", "--budget", "400"], &slow);
+    assert!(!stderr(&out).contains("ran out in"));
+}
+
+#[test]
+fn the_slowdown_and_store_alerts_fire_on_their_causes() {
+    let repo = staged_repo();
+    repo.write(".antipasta.toml", "budget_ms = 0\n[alerts]\nwindow = 2\n");
+    for _ in 0..2 {
+        assert!(alert_lines(&hook_run(&repo, &[])).is_empty());
+    }
+    // Two runs much slower than the two before them.
+    let slow = [("ANTIPASTA_TEST_FILE_DELAY_MS", "150")];
+    let err = hook_run(&repo, &slow);
+    assert!(alert_lines(&err).is_empty(), "{err}");
+    let err = hook_run(&repo, &slow);
+    let lines = alert_lines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("runs got slower: the p95 of the last 2 is"),
+        "{}",
+        lines[0]
+    );
+
+    // A store at its limit: with the limit at 1 byte, every run evicts.
+    let repo = staged_repo();
+    repo.write(".antipasta.toml", "[alerts]\nstore_full = 0.9\n");
+    let err = hook_run(
+        &repo,
+        &[
+            ("ANTIPASTA_CACHE_SIZE", "1"),
+            ("ANTIPASTA_CACHE_WRITE_MIN_MS", "0"),
+        ],
+    );
+    let lines = alert_lines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("the cache store is at"), "{}", lines[0]);
+    assert!(lines[0].contains("raise `cache_size`"), "{}", lines[0]);
+    // Alerts can be turned off.
+    let repo = staged_repo();
+    repo.write(".antipasta.toml", "[alerts]\nenabled = false\n");
+    let err = hook_run(
+        &repo,
+        &[
+            ("ANTIPASTA_CACHE_SIZE", "1"),
+            ("ANTIPASTA_CACHE_WRITE_MIN_MS", "0"),
+        ],
+    );
+    assert!(alert_lines(&err).is_empty(), "{err}");
+}
+
+#[test]
+fn the_hit_rate_alert_fires_when_the_cache_stops_serving() {
+    let repo = staged_repo();
+    repo.write(
+        ".antipasta.toml",
+        "[alerts]\nwindow = 2\nstore_full = 1.0\n",
+    );
+    let write_all = [("ANTIPASTA_CACHE_WRITE_MIN_MS", "0")];
+    // A first run, then three re-runs served by the cache.
+    for _ in 0..4 {
+        assert!(alert_lines(&hook_run(&repo, &write_all)).is_empty());
+    }
+    // An emptied store serves nothing (the history is kept).
+    let clear = || {
+        let out = antipasta(repo.path(), &["cache", "clear"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    };
+    let served = |err: &str| {
+        err.lines()
+            .filter(|l| l.contains("the cache served"))
+            .count()
+    };
+    clear();
+    assert_eq!(served(&hook_run(&repo, &[])), 0);
+    clear();
+    let err = hook_run(&repo, &[]);
+    assert_eq!(served(&err), 1, "{err}");
+    assert!(
+        err.contains("the cache served 0 % of the last 2 runs' files, down from 75 %"),
+        "{err}"
+    );
+}

@@ -1,0 +1,425 @@
+//! The run history: the last runs of a repository (or of a cache
+//! directory), kept beside the cache store, and what they show (the
+//! percentiles of `antipasta history`, the hook's alerts).
+//!
+//! One small file, `history-v1` in the cache directory, postcard-encoded,
+//! rewritten by rename at the end of every run (not an fjall write: an
+//! ingestion costs several fsyncs, too much for every commit). Two runs
+//! ending at the same instant can lose one record; it is statistics. A file
+//! that does not decode is started afresh.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One run, as the history keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RunRecord {
+    /// When it ended, in seconds since the Unix epoch.
+    pub unix_seconds: u64,
+    /// `check`, `diff` or `metrics`.
+    pub mode: String,
+    pub files: u32,
+    pub not_checked: u32,
+    pub duration_ms: f64,
+    pub cache_hits: u64,
+    pub analysed: u64,
+    pub violations: u32,
+    /// 0: no budget.
+    pub budget_ms: u64,
+    pub overrun_ms: f64,
+    /// The steps and their milliseconds, in order.
+    pub phases: Vec<(String, f64)>,
+    /// The store's size and limit when the run ended (0 without a cache).
+    pub store_bytes: u64,
+    pub store_limit: u64,
+}
+
+impl RunRecord {
+    /// The share of contents the cache served; `None` when there were none.
+    pub(crate) fn hit_rate(&self) -> Option<f64> {
+        let all = self.cache_hits + self.analysed;
+        (all > 0).then(|| self.cache_hits as f64 / all as f64)
+    }
+
+    /// The budget ran out: files left unchecked, or the run ended past it.
+    pub(crate) fn over_budget(&self) -> bool {
+        self.not_checked > 0 || self.overrun_ms > 0.0
+    }
+
+    /// The step that took longest.
+    pub(crate) fn slowest_phase(&self) -> Option<&(String, f64)> {
+        self.phases.iter().max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+}
+
+/// The history file: the runs, oldest first, and when each kind of alert
+/// was last given (seconds since the epoch).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct History {
+    pub runs: Vec<RunRecord>,
+    pub alerted: BTreeMap<String, u64>,
+}
+
+pub(crate) fn path(cache_dir: &Path) -> PathBuf {
+    cache_dir.join("history-v1")
+}
+
+/// The history in `cache_dir`; empty when there is none or it is damaged.
+pub(crate) fn read(cache_dir: &Path) -> History {
+    std::fs::read(path(cache_dir))
+        .ok()
+        .and_then(|bytes| postcard::from_bytes(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// Writes `history` to `cache_dir`, through a rename.
+pub(crate) fn write(cache_dir: &Path, history: &History) -> std::io::Result<()> {
+    let bytes = postcard::to_stdvec(history).map_err(std::io::Error::other)?;
+    let target = path(cache_dir);
+    let partial = cache_dir.join(format!(".history-v1.{}.partial", std::process::id()));
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, target)
+}
+
+/// Appends `run`, keeping the last `keep` runs.
+pub(crate) fn push(history: &mut History, run: RunRecord, keep: usize) {
+    history.runs.push(run);
+    if history.runs.len() > keep {
+        let extra = history.runs.len() - keep;
+        history.runs.drain(..extra);
+    }
+}
+
+/// The `p`-th percentile (0..=100) of `values`, by nearest rank.
+pub(crate) fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
+}
+
+/// A sparkline of `values` (eight block heights, scaled to the maximum).
+pub(crate) fn sparkline(values: &[u32]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = values.iter().copied().max().unwrap_or(0);
+    values
+        .iter()
+        .map(|&v| match max {
+            0 => BARS[0],
+            _ => BARS[(v as usize * (BARS.len() - 1)).div_ceil(max as usize)],
+        })
+        .collect()
+}
+
+/// One mode's summary, for `antipasta history`.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ModeSummary {
+    pub mode: String,
+    pub runs: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    /// Contents from the cache over all contents, over these runs.
+    pub hit_rate: Option<f64>,
+    pub over_budget: usize,
+    /// Violations per run, oldest first.
+    pub violations: Vec<u32>,
+}
+
+/// Per mode (in the order modes first appear), the percentiles and counts
+/// of `runs`.
+pub(crate) fn summarise(runs: &[&RunRecord]) -> Vec<ModeSummary> {
+    let mut modes: Vec<String> = Vec::new();
+    for r in runs {
+        if !modes.contains(&r.mode) {
+            modes.push(r.mode.clone());
+        }
+    }
+    modes
+        .into_iter()
+        .map(|mode| {
+            let of: Vec<&&RunRecord> = runs.iter().filter(|r| r.mode == mode).collect();
+            let durations: Vec<f64> = of.iter().map(|r| r.duration_ms).collect();
+            let (hits, all) = of.iter().fold((0, 0), |(h, a), r| {
+                (h + r.cache_hits, a + r.cache_hits + r.analysed)
+            });
+            ModeSummary {
+                runs: of.len(),
+                p50_ms: percentile(&durations, 50.0).unwrap_or(0.0),
+                p95_ms: percentile(&durations, 95.0).unwrap_or(0.0),
+                hit_rate: (all > 0).then(|| hits as f64 / all as f64),
+                over_budget: of.iter().filter(|r| r.over_budget()).count(),
+                violations: of.iter().map(|r| r.violations).collect(),
+                mode,
+            }
+        })
+        .collect()
+}
+
+/// What the alerts compare against (`[alerts]` in the configuration).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct AlertRules {
+    pub enabled: bool,
+    /// Recent runs looked at.
+    pub window: usize,
+    /// Runs of the window in which the budget ran out before it is said.
+    pub budget_runs: usize,
+    /// The window's p95 over the older runs' median.
+    pub slowdown: f64,
+    /// The window's hit rate under this share of the older runs'.
+    pub hit_rate_drop: f64,
+    /// The store's size over its limit.
+    pub store_full: f64,
+}
+
+impl Default for AlertRules {
+    fn default() -> Self {
+        AlertRules {
+            enabled: true,
+            window: 20,
+            budget_runs: 3,
+            slowdown: 2.0,
+            hit_rate_drop: 0.5,
+            store_full: 0.9,
+        }
+    }
+}
+
+/// An alert: its kind (for the once-a-day rule) and its line.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Alert {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// A day, the least time between two alerts of one kind.
+const ALERT_EVERY_SECONDS: u64 = 24 * 60 * 60;
+
+/// The alerts the hook's recent runs (`mode`'s, the last one included)
+/// call for, each kind at most once a day (`history.alerted` is updated);
+/// `budget_ms` is the configured budget, for the advice.
+pub(crate) fn alerts(
+    history: &mut History,
+    mode: &str,
+    rules: &AlertRules,
+    now: u64,
+    budget_ms: u64,
+) -> Vec<Alert> {
+    if !rules.enabled {
+        return Vec::new();
+    }
+    let runs: Vec<&RunRecord> = history.runs.iter().filter(|r| r.mode == mode).collect();
+    let split = runs.len().saturating_sub(rules.window);
+    let (older, recent) = runs.split_at(split);
+    let mut found = Vec::new();
+    let over = recent.iter().filter(|r| r.over_budget()).count();
+    if rules.budget_runs > 0 && over >= rules.budget_runs {
+        found.push(Alert {
+            kind: "budget",
+            message: format!(
+                "the time budget ran out in {over} of the last {} runs: raise `budget_ms` \
+                 (now {budget_ms}) or list the files that matter most in `critical`",
+                recent.len()
+            ),
+        });
+    }
+    // The comparisons need a history of their own and a full window.
+    if older.len() >= rules.window && recent.len() >= rules.window {
+        let p95 = percentile(
+            &recent.iter().map(|r| r.duration_ms).collect::<Vec<_>>(),
+            95.0,
+        );
+        let median = percentile(
+            &older.iter().map(|r| r.duration_ms).collect::<Vec<_>>(),
+            50.0,
+        );
+        if let (Some(p95), Some(median)) = (p95, median) {
+            if median > 0.0 && p95 >= rules.slowdown * median {
+                found.push(Alert {
+                    kind: "slowdown",
+                    message: format!(
+                        "runs got slower: the p95 of the last {} is {p95:.0} ms, {:.1}x the \
+                         median before them ({median:.0} ms); `antipasta history` shows what \
+                         took the time",
+                        recent.len(),
+                        p95 / median
+                    ),
+                });
+            }
+        }
+        let rate = |rs: &[&RunRecord]| {
+            let (h, a) = rs.iter().fold((0, 0), |(h, a), r| {
+                (h + r.cache_hits, a + r.cache_hits + r.analysed)
+            });
+            (a > 0).then(|| h as f64 / a as f64)
+        };
+        if let (Some(now_rate), Some(before)) = (rate(recent), rate(older)) {
+            if before > 0.0 && now_rate < rules.hit_rate_drop * before {
+                found.push(Alert {
+                    kind: "hit_rate",
+                    message: format!(
+                        "the cache served {:.0} % of the last {} runs' files, down from {:.0} %: \
+                         the store may be too small for this repository; raise `cache_size`",
+                        now_rate * 100.0,
+                        recent.len(),
+                        before * 100.0
+                    ),
+                });
+            }
+        }
+    }
+    if let Some(last) = recent.last() {
+        if last.store_limit > 0
+            && last.store_limit < u64::MAX
+            && last.store_bytes as f64 >= rules.store_full * last.store_limit as f64
+        {
+            found.push(Alert {
+                kind: "store_full",
+                message: format!(
+                    "the cache store is at {:.0} % of its limit ({} of {} bytes): older \
+                     entries are being evicted; raise `cache_size`",
+                    last.store_bytes as f64 * 100.0 / last.store_limit as f64,
+                    last.store_bytes,
+                    last.store_limit
+                ),
+            });
+        }
+    }
+    found.retain(|a| {
+        let due = history
+            .alerted
+            .get(a.kind)
+            .is_none_or(|&at| now.saturating_sub(at) >= ALERT_EVERY_SECONDS);
+        if due {
+            history.alerted.insert(a.kind.to_owned(), now);
+        }
+        due
+    });
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(duration_ms: f64) -> RunRecord {
+        RunRecord {
+            unix_seconds: 0,
+            mode: "check".into(),
+            files: 1,
+            not_checked: 0,
+            duration_ms,
+            cache_hits: 1,
+            analysed: 1,
+            violations: 0,
+            budget_ms: 1000,
+            overrun_ms: 0.0,
+            phases: vec![("analysis".into(), duration_ms)],
+            store_bytes: 0,
+            store_limit: 256 << 20,
+        }
+    }
+
+    #[test]
+    fn percentiles_by_nearest_rank() {
+        let v: Vec<f64> = (1..=20).map(f64::from).collect();
+        assert_eq!(percentile(&v, 50.0), Some(10.0));
+        assert_eq!(percentile(&v, 95.0), Some(19.0));
+        assert_eq!(percentile(&v, 100.0), Some(20.0));
+        assert_eq!(percentile(&[7.0], 95.0), Some(7.0));
+        assert_eq!(percentile(&[], 50.0), None);
+    }
+
+    #[test]
+    fn sparkline_scales_to_the_maximum() {
+        assert_eq!(sparkline(&[0, 1, 2, 4, 8]), "▁▂▃▅█");
+        assert_eq!(sparkline(&[0, 0]), "▁▁");
+        assert_eq!(sparkline(&[]), "");
+    }
+
+    #[test]
+    fn push_keeps_the_last_runs() {
+        let mut h = History::default();
+        for i in 0..5 {
+            push(&mut h, run(f64::from(i)), 3);
+        }
+        let kept: Vec<f64> = h.runs.iter().map(|r| r.duration_ms).collect();
+        assert_eq!(kept, [2.0, 3.0, 4.0]);
+    }
+
+    #[test]
+    fn each_alert_fires_on_its_cause_only_and_once_a_day() {
+        let rules = AlertRules::default();
+        let healthy = || {
+            let mut h = History::default();
+            for _ in 0..40 {
+                push(&mut h, run(10.0), 200);
+            }
+            h
+        };
+        assert!(alerts(&mut healthy(), "check", &rules, 1000, 1000).is_empty());
+
+        let mut h = healthy();
+        for r in h.runs.iter_mut().rev().take(3) {
+            r.not_checked = 2;
+        }
+        let found = alerts(&mut h, "check", &rules, 1000, 1000);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, "budget");
+        assert!(
+            found[0].message.contains("3 of the last 20"),
+            "{}",
+            found[0].message
+        );
+        // Not again the same day; again the next.
+        assert!(alerts(&mut h, "check", &rules, 1000 + 3600, 1000).is_empty());
+        assert_eq!(alerts(&mut h, "check", &rules, 1000 + 86400, 1000).len(), 1);
+
+        let mut h = healthy();
+        for r in h.runs.iter_mut().rev().take(2) {
+            r.duration_ms = 25.0;
+        }
+        let kinds: Vec<_> = alerts(&mut h, "check", &rules, 0, 1000)
+            .iter()
+            .map(|a| a.kind)
+            .collect();
+        assert_eq!(kinds, ["slowdown"]);
+
+        let mut h = healthy();
+        for r in h.runs.iter_mut().rev().take(20) {
+            r.cache_hits = 0;
+        }
+        let kinds: Vec<_> = alerts(&mut h, "check", &rules, 0, 1000)
+            .iter()
+            .map(|a| a.kind)
+            .collect();
+        assert_eq!(kinds, ["hit_rate"]);
+
+        let mut h = healthy();
+        h.runs.last_mut().unwrap().store_bytes = 250 << 20;
+        let kinds: Vec<_> = alerts(&mut h, "check", &rules, 0, 1000)
+            .iter()
+            .map(|a| a.kind)
+            .collect();
+        assert_eq!(kinds, ["store_full"]);
+
+        // Other modes' runs are not the hook's; disabled is silent.
+        let mut h = healthy();
+        for r in &mut h.runs {
+            r.not_checked = 1;
+            r.mode = "metrics".into();
+        }
+        assert!(alerts(&mut h, "check", &rules, 0, 1000).is_empty());
+        let off = AlertRules {
+            enabled: false,
+            ..rules
+        };
+        let mut h = healthy();
+        h.runs.last_mut().unwrap().store_bytes = 250 << 20;
+        assert!(alerts(&mut h, "check", &off, 0, 1000).is_empty());
+    }
+}
