@@ -26,6 +26,7 @@ mod gitlab;
 pub(crate) mod history;
 mod json;
 mod junit;
+pub(crate) mod progress;
 pub(crate) mod read;
 pub(crate) mod run_metrics;
 mod sarif;

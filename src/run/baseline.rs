@@ -128,6 +128,7 @@ pub(super) fn command(
         budget_ms: 0,
         function_hashes: true,
         markers: crate::exemptions::Policy::new(&settings, false),
+        progress: true,
     };
     let tree = match tree_report(cwd, &root, &settings, scope, cache, env)? {
         Ok(tree) => tree,

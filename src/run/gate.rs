@@ -147,7 +147,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         cache.as_ref(),
         &settings,
         options,
-        budget,
+        (budget, env.progress),
     )?;
     if let Some(code) = crate::cancel::requested() {
         if let Some(cache) = cache {
@@ -350,7 +350,7 @@ fn analyse(
     cache: Option<&cache::Cache>,
     settings: &Settings,
     options: MetricOptions,
-    budget: Budget,
+    (budget, progress): (Budget, bool),
 ) -> Result<Vec<Option<(Option<FileAnalysis>, Option<Outcome>)>>> {
     let keys: Vec<Priority> = files
         .iter()
@@ -367,6 +367,7 @@ fn analyse(
     };
     let shared = repo.clone().into_sync();
     let items: Vec<(&FileChange, &Sides)> = files.iter().map(|(c, _)| c).zip(blobs).collect();
+    let progress = report::progress::Progress::new(items.len(), progress);
     let results = map_in_order_with(
         &items,
         &priority_order(&keys),
@@ -383,6 +384,7 @@ fn analyse(
                 .as_ref()
                 .map(|c| c.outcome(cache, read, measure))
                 .transpose()?;
+            progress.tick();
             tracing::debug!(
                 path = %change.path,
                 old = %change.old.map_or("-".into(), |id| id.to_string()),
@@ -395,6 +397,7 @@ fn analyse(
         },
     )
     .context(Internal)?;
+    progress.finish();
     results
         .into_iter()
         .map(|r| r.transpose().context(Internal))

@@ -63,6 +63,7 @@ pub(super) fn metrics(
         // The ledger knows functions by their body's fingerprint.
         function_hashes: ledger.is_some(),
         markers: Policy::new(&settings, args.markers.no_ignore),
+        progress: !args.quiet,
     };
     let mut tree = match tree_report(cwd, &root, &settings, scope, cache, env)? {
         Ok(tree) => tree,
@@ -136,6 +137,9 @@ pub(super) struct TreeScope {
     pub function_hashes: bool,
     /// How suppression markers are honoured.
     pub markers: Policy,
+    /// A progress bar may be drawn (not `-q`; the terminal and `CI` are
+    /// the environment's to say).
+    pub progress: bool,
 }
 
 /// A tree run's report, with where each reported file is.
@@ -214,16 +218,20 @@ pub(super) fn tree_report(
         ),
     };
     timings::step(Step::Analysis);
+    let progress = report::progress::Progress::new(files.len(), scope.progress && env.progress);
     let analysed = map_in_order(&files, &order, budget, |file| {
-        analyze_file(
+        let result = analyze_file(
             file,
             settings,
             options,
             cache.as_ref(),
             budget,
             scope.markers,
-        )
+        );
+        progress.tick();
+        result
     })?;
+    progress.finish();
     timings::step(Step::CachePut);
     if let Some(cache) = cache {
         // The violation history orders work under a budget; only such runs

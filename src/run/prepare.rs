@@ -38,6 +38,9 @@ pub(crate) struct Environment {
     pub test_file_delay: Option<Duration>,
     /// Standard output is a terminal (colour in the text report).
     pub stdout_is_terminal: bool,
+    /// Standard error is a terminal and `CI` is not set: a progress bar
+    /// may be drawn.
+    pub progress: bool,
     /// `ANTIPASTA_LOG`: the log filter (empty counts as unset).
     pub log: Option<String>,
     /// Not a variable: `--metrics-file`, which every checking mode honours
@@ -71,6 +74,8 @@ impl Environment {
             user_cache_dir: user_cache_dir(),
             test_file_delay: millis("ANTIPASTA_TEST_FILE_DELAY_MS"),
             stdout_is_terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            progress: crate::report::progress::stderr_is_terminal()
+                && var("CI").is_none_or(|v| v.is_empty()),
             log: non_empty("ANTIPASTA_LOG"),
             metrics_file: None,
         }

@@ -688,3 +688,54 @@ fn the_hit_rate_alert_fires_when_the_cache_stops_serving() {
         "{err}"
     );
 }
+
+/// Runs `antipasta ARGS` in `dir` under a pseudo-terminal (util-linux's
+/// `script`), with `env`; everything the terminal showed.
+fn under_a_terminal(dir: &std::path::Path, args: &str, env: &[(&str, &str)]) -> String {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_antipasta"));
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .current_dir(dir)
+        .env_remove("CI")
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
+        .envs(env.iter().copied())
+        .output()
+        .expect("running script (util-linux)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_progress_bar_appears_on_a_terminal_for_long_runs_only() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..24 {
+        write(
+            dir.path(),
+            &format!("pkg/m{i}.py"),
+            "def f(x):\n    return x\n",
+        );
+    }
+    // 24 files of 120 ms each on at most two threads: well over a second.
+    let slow = [("ANTIPASTA_TEST_FILE_DELAY_MS", "120")];
+    let shown = under_a_terminal(dir.path(), "metrics pkg --no-cache", &slow);
+    assert!(
+        shown.contains("/24 files"),
+        "no bar on the terminal:\n{shown}"
+    );
+    assert!(shown.contains("left"), "{shown}");
+    // The report is still there, after the bar.
+    assert!(shown.contains("24 files, 24 functions"), "{shown}");
+    // -q, CI, a fast run, and piped output: no bar.
+    let quiet = under_a_terminal(dir.path(), "metrics pkg --no-cache -q", &slow);
+    assert!(!quiet.contains("/24 files"), "{quiet}");
+    let ci = under_a_terminal(
+        dir.path(),
+        "metrics pkg --no-cache",
+        &[("ANTIPASTA_TEST_FILE_DELAY_MS", "120"), ("CI", "true")],
+    );
+    assert!(!ci.contains("/24 files"), "{ci}");
+    let fast = under_a_terminal(dir.path(), "metrics pkg --no-cache", &[]);
+    assert!(!fast.contains("/24 files"), "{fast}");
+    let piped = antipasta_env(dir.path(), &["metrics", "pkg", "--no-cache"], &slow);
+    assert!(!stderr(&piped).contains("files,"), "{}", stderr(&piped));
+    assert!(!stdout(&piped).contains("/24"));
+}
