@@ -14,6 +14,7 @@ pub(crate) mod budget;
 pub(crate) mod cache;
 pub(crate) mod cancel;
 pub(crate) mod cli;
+pub(crate) mod codecs;
 pub(crate) mod config;
 pub(crate) mod diff;
 pub(crate) mod exemptions;

@@ -2,7 +2,9 @@
 //!
 //! Input: the raw bytes of one file (from disk or a git blob). Output: a
 //! [`SourceText`] whose text has a UTF-8 BOM removed, the PEP 263 coding cookie
-//! honoured (UTF-8, ASCII, latin-1 / ISO-8859-1, cp1252) and every `\r\n` or
+//! honoured (UTF-8, ASCII, latin-1 / ISO-8859-1, cp1252 here; every other
+//! codec CPython has that `encoding_rs` decodes through [`crate::codecs`])
+//! and every `\r\n` or
 //! lone `\r` turned into `\n` (Python's universal newlines), so byte offsets,
 //! line numbers and every metric agree across platforms. A file that cannot be
 //! decoded gives a [`DecodeError`] naming the byte and the line; the caller
@@ -65,8 +67,20 @@ pub(crate) enum DecodeError {
         offset: usize,
         line: usize,
     },
-    /// The coding cookie names an encoding antipasta does not know.
-    UnknownEncoding { name: String, line: usize },
+    /// The coding cookie names an encoding Python does not know.
+    UnknownEncoding {
+        name: String,
+        line: usize,
+        suggestion: Option<&'static str>,
+    },
+    /// Python knows the cookie's codec, antipasta cannot decode it.
+    UnsupportedEncoding {
+        name: String,
+        codec: &'static str,
+        line: usize,
+    },
+    /// The file starts with a UTF-16 or UTF-32 byte order mark.
+    WideBom { kind: &'static str },
     /// A BOM says UTF-8 but the cookie says something else.
     BomCookieMismatch { name: String },
 }
@@ -84,10 +98,31 @@ impl fmt::Display for DecodeError {
                 "cannot decode byte 0x{byte:02x} at offset {offset} (line {line}) as {encoding}; \
                  declare the file's encoding with a coding cookie or save it as UTF-8"
             ),
-            DecodeError::UnknownEncoding { name, line } => write!(
+            DecodeError::UnknownEncoding {
+                name,
+                line,
+                suggestion,
+            } => {
+                write!(
+                    f,
+                    "unknown encoding `{name}` in the coding cookie on line {line} (Python \
+                     does not know it either)"
+                )?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean `{s}`?"),
+                    None => Ok(()),
+                }
+            }
+            DecodeError::UnsupportedEncoding { name, codec, line } => write!(
                 f,
-                "unknown encoding `{name}` in the coding cookie on line {line} \
-                 (supported: utf-8, ascii, latin-1/iso-8859-1, cp1252)"
+                "the coding cookie on line {line} names `{name}` (Python's codec `{codec}`), \
+                 which antipasta cannot decode; save the file as UTF-8"
+            ),
+            DecodeError::WideBom { kind } => write!(
+                f,
+                "source code cannot contain null bytes: the file starts with a {kind} byte \
+                 order mark, and Python reads source files as UTF-8 (or as their coding \
+                 cookie says); save it as UTF-8"
             ),
             DecodeError::BomCookieMismatch { name } => write!(
                 f,
@@ -103,6 +138,11 @@ enum Encoding {
     Ascii,
     Latin1,
     Cp1252,
+    /// Any other codec CPython has that `encoding_rs` decodes.
+    Other {
+        python: &'static str,
+        with: &'static encoding_rs::Encoding,
+    },
 }
 
 impl Encoding {
@@ -112,12 +152,32 @@ impl Encoding {
             Encoding::Ascii => "ascii",
             Encoding::Latin1 => "latin-1",
             Encoding::Cp1252 => "cp1252",
+            Encoding::Other { python, .. } => python,
         }
+    }
+}
+
+/// A UTF-16 or UTF-32 byte order mark at the start of `bytes`.
+fn wide_bom(bytes: &[u8]) -> Option<&'static str> {
+    // UTF-32 LE starts like UTF-16 LE: test it first.
+    if bytes.starts_with(b"\xFF\xFE\x00\x00") {
+        Some("UTF-32 (little-endian)")
+    } else if bytes.starts_with(b"\x00\x00\xFE\xFF") {
+        Some("UTF-32 (big-endian)")
+    } else if bytes.starts_with(b"\xFF\xFE") {
+        Some("UTF-16 (little-endian)")
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        Some("UTF-16 (big-endian)")
+    } else {
+        None
     }
 }
 
 /// Decodes the bytes of a Python source file as CPython would.
 pub(crate) fn decode(bytes: &[u8]) -> Result<SourceText, DecodeError> {
+    if let Some(kind) = wide_bom(bytes) {
+        return Err(DecodeError::WideBom { kind });
+    }
     let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (true, rest),
         None => (false, bytes),
@@ -129,7 +189,25 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<SourceText, DecodeError> {
                 return Err(DecodeError::BomCookieMismatch { name })
             }
             Some(enc) => enc,
-            None => return Err(DecodeError::UnknownEncoding { name, line }),
+            None => match crate::codecs::lookup(&name) {
+                Some(crate::codecs::Codec::Decoded { python, with }) if !bom => {
+                    Encoding::Other { python, with }
+                }
+                Some(crate::codecs::Codec::Decoded { .. }) => {
+                    return Err(DecodeError::BomCookieMismatch { name })
+                }
+                Some(crate::codecs::Codec::Unsupported(codec)) => {
+                    return Err(DecodeError::UnsupportedEncoding { name, codec, line })
+                }
+                None => {
+                    let suggestion = crate::codecs::suggest(&name);
+                    return Err(DecodeError::UnknownEncoding {
+                        name,
+                        line,
+                        suggestion,
+                    });
+                }
+            },
         },
     };
     let text = match encoding {
@@ -147,6 +225,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<SourceText, DecodeError> {
                 s.push(cp1252_char(b).ok_or_else(|| invalid(body, i, encoding))?);
             }
             s
+        }
+        Encoding::Other { with, .. } => {
+            crate::codecs::decode(body, with).map_err(|at| invalid(body, at, encoding))?
         }
     };
     Ok(SourceText::from_string(text))
@@ -233,7 +314,13 @@ fn lookup_encoding(name: &str) -> Option<Encoding> {
         "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "8859" | "cp819" | "l1"
         | "iso-latin-1" | "latin" => Some(Encoding::Latin1),
         "cp1252" | "windows-1252" => Some(Encoding::Cp1252),
-        _ => None,
+        _ => match crate::codecs::builtin(name) {
+            Some("utf_8") => Some(Encoding::Utf8),
+            Some("ascii") => Some(Encoding::Ascii),
+            Some("latin_1") => Some(Encoding::Latin1),
+            Some("cp1252") => Some(Encoding::Cp1252),
+            _ => None,
+        },
     }
 }
 
@@ -290,6 +377,64 @@ mod tests {
         let s = decode(b"a = 1\r\nb = 2\rc = 3\r\n").unwrap();
         assert_eq!(s.text, "a = 1\nb = 2\nc = 3\n");
         assert_eq!(s.line_of(12), 3);
+    }
+
+    #[test]
+    fn every_codec_python_and_encoding_rs_share_decodes() {
+        // "привет" in koi8-r, with the cookie spelled as people do.
+        for cookie in ["koi8-r", "KOI8_R", "cskoi8r"] {
+            let mut bytes = format!("# -*- coding: {cookie} -*-\ns = '").into_bytes();
+            bytes.extend_from_slice(&[0xd0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]);
+            bytes.extend_from_slice(b"'\n");
+            let s = decode(&bytes).unwrap();
+            assert!(s.text.ends_with("s = 'привет'\n"), "{cookie}");
+        }
+        // cp1251 and shift_jis.
+        let s = decode(b"# coding: cp1251\nx = '\xcf\xf0\xe8'\n").unwrap();
+        assert!(s.text.ends_with("x = 'При'\n"));
+        let s = decode(b"# coding: shift_jis\nx = '\x93\xfa\x96\x7b'\n").unwrap();
+        assert!(s.text.ends_with("x = '日本'\n"));
+        // A byte the codec cannot decode: named, with its line.
+        let err = decode(b"# coding: shift_jis\nx = 1\ny = '\x81'\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot decode byte 0x81 at offset 31 (line 3) as shift_jis"),
+            "{err}"
+        );
+        // ASCII's aliases are ASCII.
+        assert!(decode(b"# coding: us-ascii\nx = 1\n").is_ok());
+        assert!(decode(b"# coding: ANSI_X3.4-1968\nx = 1\n").is_ok());
+    }
+
+    #[test]
+    fn unknown_unsupported_and_wide_files_say_which() {
+        let err = decode(b"# coding: uft-8\nx = 1\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown encoding `uft-8` in the coding cookie on line 1 (Python does not know it \
+             either); did you mean `utf_8`?"
+        );
+        // Python knows no `latin-2` (only `latin2`, `iso8859-2`, ...).
+        assert!(matches!(
+            decode(b"# coding: latin-2\n").unwrap_err(),
+            DecodeError::UnknownEncoding { .. }
+        ));
+        let err = decode(b"# coding: cp437\nx = 1\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the coding cookie on line 1 names `cp437` (Python's codec `cp437`), which antipasta \
+             cannot decode; save the file as UTF-8"
+        );
+        let err = decode(b"\xff\xfex\x00=\x001\x00").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "source code cannot contain null bytes: the file starts with a UTF-16 \
+                 (little-endian) byte order mark"
+            ),
+            "{err}"
+        );
+        let err = decode(b"\xff\xfe\x00\x00x\x00\x00\x00").unwrap_err();
+        assert!(err.to_string().contains("UTF-32 (little-endian)"), "{err}");
     }
 
     #[test]
