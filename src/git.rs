@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
@@ -148,7 +148,19 @@ fn staged_changes_in_full(
     head_tree: ObjectId,
     index: &gix::index::State,
 ) -> Result<Vec<FileChange>> {
-    let staged = snapshot_of_state(index, true)?;
+    let mut staged = snapshot_of_state(index, true)?;
+    // A sparse index keeps a directory outside the sparse-checkout cone as
+    // one entry naming its tree: its files are staged as that tree has
+    // them (not deleted, and the directory itself is not a file).
+    for entry in index.entries() {
+        if entry.mode == gix::index::entry::Mode::DIR && entry.flags.stage_raw() == 0 {
+            let prefix = entry.path(index).to_str_lossy().into_owned();
+            let prefix = prefix.trim_end_matches('/');
+            for (path, id) in snapshot_of_tree(repo, entry.id)? {
+                staged.insert(format!("{prefix}/{path}"), id);
+            }
+        }
+    }
     let head = snapshot_of_tree(repo, head_tree)?;
     Ok(compare(head, staged))
 }
@@ -392,10 +404,20 @@ pub(crate) fn resolve_range(repo: &gix::Repository, spec: &str) -> Result<(Objec
     let base_id = resolve(base)?;
     let head_id = resolve(head)?;
     let old = if merge_base {
-        repo.merge_base(base_id, head_id)
-            .map_err(|e| anyhow!("finding the merge base of `{base}` and `{head}`: {e}"))?
-            .map(|id| id.detach())
-            .with_context(|| format!("`{base}` and `{head}` have no common ancestor"))?
+        let found = repo.merge_base(base_id, head_id);
+        let shallow = repo.is_shallow().unwrap_or(false);
+        match found {
+            Ok(Some(id)) => id.detach(),
+            Ok(None) | Err(_) if shallow => bail!(
+                "`{base}` and `{head}` have no common ancestor in this shallow clone: its \
+                 history is cut off, so the merge base is probably missing; fetch the history \
+                 with `git fetch --unshallow` (or `git fetch --deepen=N`), or clone in full \
+                 (GitHub Actions: `fetch-depth: 0` in actions/checkout; GitLab CI: \
+                 `GIT_DEPTH: 0`)"
+            ),
+            Ok(None) => bail!("`{base}` and `{head}` have no common ancestor"),
+            Err(e) => bail!("finding the merge base of `{base}` and `{head}`: {e}"),
+        }
     } else {
         base_id
     };

@@ -7,6 +7,7 @@ mod common;
 mod first_day;
 mod formats;
 mod gate;
+mod layouts;
 mod metrics;
 mod migrating;
 mod observe;
