@@ -250,6 +250,28 @@ fn memory_workers() -> usize {
     usize::try_from(available / WORKER_MEMORY_BYTES).unwrap_or(usize::MAX)
 }
 
+/// Applies `max_cpu_seconds` as an OS limit on the process's CPU time
+/// (RLIMIT_CPU, all threads together; 0 leaves it alone). Reaching it
+/// ends the run with `message` and exit `code` (see
+/// [`crate::cancel::on_cpu_limit`]); a hard limit a little above lets the
+/// kernel end a process that would ignore the signal. Returns a warning
+/// when the limit cannot be set.
+pub(crate) fn apply_cpu_cap(seconds: u64, message: String, code: i32) -> Option<String> {
+    if seconds == 0 {
+        return None;
+    }
+    // Already used CPU counts: the limit is on the process's total.
+    let set = || -> std::io::Result<()> {
+        crate::cancel::on_cpu_limit(message, code)?;
+        let (_, hard) = rlimit::getrlimit(rlimit::Resource::CPU)?;
+        let wanted_hard = seconds.saturating_add(5).min(hard);
+        rlimit::setrlimit(rlimit::Resource::CPU, seconds.min(wanted_hard), wanted_hard)
+    };
+    set()
+        .err()
+        .map(|e| format!("cannot cap CPU time at {seconds} s: {e}"))
+}
+
 /// Applies `max_memory_mb` as an OS limit on the data segment (heap and
 /// anonymous mappings), so a runaway allocation fails inside antipasta
 /// instead of exhausting the machine. 0 leaves the limit alone. Returns a

@@ -57,3 +57,34 @@ pub(crate) fn signal_name(code: u8) -> &'static str {
         _ => "stopped by a signal",
     }
 }
+
+/// What the SIGXCPU handler writes and exits with, fixed before the limit
+/// is set (the handler may only make async-signal-safe calls).
+static CPU_MESSAGE: std::sync::OnceLock<(Vec<u8>, i32)> = std::sync::OnceLock::new();
+
+/// Ends the run when the CPU limit (`max_cpu_seconds`, RLIMIT_CPU) is
+/// reached: the kernel sends SIGXCPU, whose default action would end the
+/// process with no word; this writes `message` on stderr and exits with
+/// `code` (2, or 0 where the hook fails open). Set once per process.
+#[cfg(unix)]
+pub(crate) fn on_cpu_limit(message: String, code: i32) -> std::io::Result<()> {
+    let _ = CPU_MESSAGE.set((message.into_bytes(), code));
+    let handler = || {
+        if let Some((message, code)) = CPU_MESSAGE.get() {
+            // SAFETY: write(2) and _exit(2) are async-signal-safe; the
+            // buffer is immutable once set, before the handler existed.
+            unsafe {
+                libc::write(2, message.as_ptr().cast(), message.len());
+                libc::_exit(*code);
+            }
+        }
+    };
+    // SAFETY: the handler only calls async-signal-safe functions and reads
+    // a value that is never written again.
+    unsafe { signal_hook::low_level::register(signal_hook::consts::SIGXCPU, handler) }.map(|_| ())
+}
+
+#[cfg(not(unix))]
+pub(crate) fn on_cpu_limit(_message: String, _code: i32) -> std::io::Result<()> {
+    Ok(())
+}

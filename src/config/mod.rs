@@ -411,6 +411,8 @@ pub(crate) struct Settings {
     pub(crate) max_file_bytes: u64,
     /// Cap on the process's data segment in MiB (0: none).
     pub(crate) max_memory_mb: u64,
+    /// Cap on the process's CPU time in seconds (0: none).
+    pub(crate) max_cpu_seconds: u64,
     /// Size limit of the analysis cache in bytes (0: none); `--cache-size`
     /// and `ANTIPASTA_CACHE_SIZE` take precedence.
     pub(crate) cache_size_bytes: u64,
@@ -522,6 +524,7 @@ impl Default for Settings {
             mi_multi_as_comments: true,
             max_file_bytes: crate::guard::DEFAULT_MAX_FILE_BYTES,
             max_memory_mb: 0,
+            max_cpu_seconds: 0,
             cache_size_bytes: DEFAULT_CACHE_SIZE_BYTES,
             budget_ms: DEFAULT_HOOK_BUDGET_MS,
             on_budget_exceeded: BudgetPolicy::Pass,

@@ -31,6 +31,7 @@ pub(super) struct RawConfig {
     mi_multi_as_comments: Option<bool>,
     max_file_bytes: Option<u64>,
     max_memory_mb: Option<u64>,
+    max_cpu_seconds: Option<u64>,
     cache_size: Option<Spanned<String>>,
     budget_ms: Option<u64>,
     on_budget_exceeded: Option<BudgetPolicy>,
@@ -172,6 +173,9 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
     }
     if let Some(v) = raw.max_file_bytes {
         settings.max_file_bytes = v;
+    }
+    if let Some(v) = raw.max_cpu_seconds {
+        settings.max_cpu_seconds = v;
     }
     if let Some(v) = raw.max_memory_mb {
         settings.max_memory_mb = v;

@@ -78,8 +78,13 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.flags.thresholds)?;
     report::warn(&warnings);
-    let ledger = super::baseline::load(cwd, &root, &settings, &args.flags.ledger)?;
     let hook = range.is_none();
+    report::warn(
+        &prepare::cpu_cap(&settings, hook)
+            .into_iter()
+            .collect::<Vec<_>>(),
+    );
+    let ledger = super::baseline::load(cwd, &root, &settings, &args.flags.ledger)?;
 
     let options = MetricOptions {
         mi_multi_as_comments: settings.mi_multi_as_comments,

@@ -50,6 +50,11 @@ pub(super) fn metrics(
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
     report::warn(&warnings);
+    report::warn(
+        &prepare::cpu_cap(&settings, false)
+            .into_iter()
+            .collect::<Vec<_>>(),
+    );
     let include = apply_selection(&mut settings, &args.selection)?;
     let ledger = super::baseline::load(cwd, &root, &settings, &args.ledger)?;
     let mut inputs: Vec<PathBuf> = args.paths;

@@ -144,3 +144,29 @@ pub(crate) fn settings(
         warnings,
     })
 }
+
+/// Applies `max_cpu_seconds` for a run; `hook`: the pre-commit hook, which
+/// fails open (when `fail_open`) and says so. A warning when it cannot be
+/// set.
+pub(crate) fn cpu_cap(settings: &Settings, hook: bool) -> Option<String> {
+    let n = settings.max_cpu_seconds;
+    let (message, code) = if hook && settings.fail_open {
+        (
+            format!(
+                "antipasta: WARNING: the CPU limit (max_cpu_seconds = {n}) ended the complexity \
+                 check; the commit proceeds unchecked (fail_open = true); run `antipasta check` \
+                 with a higher limit to see the result\n"
+            ),
+            0,
+        )
+    } else {
+        (
+            format!(
+                "antipasta: error: the CPU limit (max_cpu_seconds = {n}) was reached and ended \
+                 the run before it finished; raise max_cpu_seconds, or check fewer files\n"
+            ),
+            2,
+        )
+    };
+    crate::budget::apply_cpu_cap(n, message, code)
+}

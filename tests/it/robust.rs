@@ -376,3 +376,63 @@ fn memory_cap_is_applied_and_normal_runs_fit_under_it() {
         stderr(&out)
     );
 }
+
+/// Three 4 MB files: several seconds of CPU for any build.
+fn cpu_heavy_files(dir: &std::path::Path) {
+    let body: String = (0..40_000)
+        .map(|i| {
+            format!(
+                "def f{i}(x):\n    if x > {i}:\n        return x * {i}\n    \
+                 return [y for y in range(x) if y % 3]\n\n"
+            )
+        })
+        .collect();
+    for k in 0..3 {
+        write(dir, &format!("big{k}.py"), &body);
+    }
+}
+
+#[test]
+fn the_cpu_limit_ends_a_run_with_a_message_and_the_hook_fails_open_as_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    cpu_heavy_files(dir.path());
+    write(dir.path(), ".antipasta.toml", "max_cpu_seconds = 1\n");
+    let out = antipasta(dir.path(), &["metrics", "--no-cache", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "antipasta: error: the CPU limit (max_cpu_seconds = 1) was reached and ended the run \
+         before it finished; raise max_cpu_seconds, or check fewer files\n"
+    );
+    assert!(out.stdout.is_empty(), "a partial report: {}", stdout(&out));
+    // Without the limit the same run finishes.
+    write(dir.path(), ".antipasta.toml", "");
+    let out = antipasta(dir.path(), &["metrics", "--no-cache", ".", "-q"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+
+    // The hook: fail_open lets the commit through and says so ...
+    let repo = Repo::new();
+    repo.write("a.py", "x = 1\n");
+    repo.commit_all("base");
+    cpu_heavy_files(repo.path());
+    repo.write(".antipasta.toml", "max_cpu_seconds = 1\n");
+    repo.git(&["add", "-A"]);
+    let out = antipasta(repo.path(), &["check", "--no-cache"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "antipasta: WARNING: the CPU limit (max_cpu_seconds = 1) ended the complexity check; \
+             the commit proceeds unchecked (fail_open = true)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // ... and fail_open = false blocks it.
+    repo.write(
+        ".antipasta.toml",
+        "max_cpu_seconds = 1\nfail_open = false\n",
+    );
+    let out = antipasta(repo.path(), &["check", "--no-cache"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the CPU limit (max_cpu_seconds = 1) was reached"));
+}
