@@ -30,6 +30,7 @@ pub(crate) mod outcome;
 pub(crate) mod parse;
 pub(crate) mod report;
 pub(crate) mod run;
+pub(crate) mod sandbox;
 pub(crate) mod source;
 pub(crate) mod suppress;
 pub(crate) mod thresholds;

@@ -413,6 +413,8 @@ pub(crate) struct Settings {
     pub(crate) max_memory_mb: u64,
     /// Cap on the process's CPU time in seconds (0: none).
     pub(crate) max_cpu_seconds: u64,
+    /// Checking runs restrict themselves before analysing (Landlock).
+    pub(crate) sandbox: bool,
     /// Size limit of the analysis cache in bytes (0: none); `--cache-size`
     /// and `ANTIPASTA_CACHE_SIZE` take precedence.
     pub(crate) cache_size_bytes: u64,
@@ -525,6 +527,7 @@ impl Default for Settings {
             max_file_bytes: crate::guard::DEFAULT_MAX_FILE_BYTES,
             max_memory_mb: 0,
             max_cpu_seconds: 0,
+            sandbox: true,
             cache_size_bytes: DEFAULT_CACHE_SIZE_BYTES,
             budget_ms: DEFAULT_HOOK_BUDGET_MS,
             on_budget_exceeded: BudgetPolicy::Pass,

@@ -38,6 +38,7 @@ pub(crate) fn show(settings: &Settings) -> String {
     out.push_str(&format!("max_file_bytes = {}\n", settings.max_file_bytes));
     out.push_str(&format!("max_memory_mb = {}\n", settings.max_memory_mb));
     out.push_str(&format!("max_cpu_seconds = {}\n", settings.max_cpu_seconds));
+    out.push_str(&format!("sandbox = {}\n", settings.sandbox));
     out.push_str(&format!(
         "cache_size = {}\n",
         quote(&size_text(settings.cache_size_bytes))
@@ -213,6 +214,11 @@ pub(crate) fn init_template() -> String {
         defaults.max_cpu_seconds
     ));
     out.push_str(
+        "# Before analysing, restrict antipasta (Linux, Landlock): the file system\n\
+         # read-only except the cache and the output files, no TCP, no new privileges.\n",
+    );
+    out.push_str(&format!("# sandbox = {}\n\n", defaults.sandbox));
+    out.push_str(
         "# Size limit of the analysis cache (\"0\": none), e.g. \"256MB\" or \"1G\"; least\n\
          # recently used entries are evicted past it. --cache-size and\n\
          # ANTIPASTA_CACHE_SIZE override it.\n",
@@ -362,6 +368,7 @@ mod tests {
             "max_file_bytes",
             "max_memory_mb",
             "max_cpu_seconds",
+            "sandbox",
             "cache_size",
             "budget_ms",
             "on_budget_exceeded",
@@ -412,7 +419,7 @@ mod tests {
             shown.starts_with(
                 "ignore_patterns = []\nuse_gitignore = true\npython_extensions = [\".py\"]\n\
              modified = \"no-worse\"\nfile_metric_margin = 6.0\nmi_multi_as_comments = true\nmax_file_bytes = 5242880\n\
-             max_memory_mb = 0\nmax_cpu_seconds = 0\ncache_size = \"256MB\"\nbudget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
+             max_memory_mb = 0\nmax_cpu_seconds = 0\nsandbox = true\ncache_size = \"256MB\"\nbudget_ms = 1000\non_budget_exceeded = \"pass\"\ncritical = []\nfail_open = true\n\
              history_runs = 200\nalerts = { enabled = true, window = 20, budget_runs = 3, slowdown = 2.0, \
              hit_rate_drop = 0.5, store_full = 0.9 }\n\
              require_reason = false\nstale_suppressions = \"warn\"\n\

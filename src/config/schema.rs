@@ -37,6 +37,7 @@ pub(super) struct RawConfig {
     on_budget_exceeded: Option<BudgetPolicy>,
     critical: Option<Spanned<Vec<Spanned<String>>>>,
     fail_open: Option<bool>,
+    sandbox: Option<bool>,
     baseline: Option<Spanned<String>>,
     metrics_file: Option<Spanned<String>>,
     history_runs: Option<u32>,
@@ -196,6 +197,9 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
     }
     if let Some(v) = raw.fail_open {
         settings.fail_open = v;
+    }
+    if let Some(v) = raw.sandbox {
+        settings.sandbox = v;
     }
     if let Some(v) = raw.baseline {
         let span = v.span();

@@ -129,6 +129,7 @@ pub(super) fn command(
         function_hashes: true,
         markers: crate::exemptions::Policy::new(&settings, false),
         progress: true,
+        sandbox: None,
     };
     let tree = match tree_report(cwd, &root, &settings, scope, cache, env)? {
         Ok(tree) => tree,

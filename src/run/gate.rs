@@ -137,6 +137,13 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     }
     .filter(|_| !files.is_empty());
     report::warn(&notices);
+    let sandbox = prepare::sandbox(
+        &settings,
+        &root,
+        cache.as_ref().map(|c| c.dir()),
+        args.flags.output.as_deref(),
+        env,
+    );
     timings::step(Step::CacheGet);
     let blobs = probe(&repo, cache.as_ref(), &files);
     let budget_ms = args
@@ -256,6 +263,9 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         exit_code(blocking_errors, violations, over_budget, &settings),
         &s,
     );
+    if args.flags.verbose && args.flags.format == Format::Text {
+        report::say(&sandbox.describe());
+    }
     if code != 0 && args.flags.format == Format::Text {
         let budget_fails =
             over_budget && settings.on_budget_exceeded == crate::config::BudgetPolicy::Fail;

@@ -69,6 +69,7 @@ pub(super) fn metrics(
         function_hashes: ledger.is_some(),
         markers: Policy::new(&settings, args.markers.no_ignore),
         progress: !args.quiet,
+        sandbox: Some(args.output.clone()),
     };
     let mut tree = match tree_report(cwd, &root, &settings, scope, cache, env)? {
         Ok(tree) => tree,
@@ -145,6 +146,10 @@ pub(super) struct TreeScope {
     /// A progress bar may be drawn (not `-q`; the terminal and `CI` are
     /// the environment's to say).
     pub progress: bool,
+    /// Enter the sandbox before analysing, keeping this `--output` file's
+    /// directory writable (`None`: no sandbox, for commands that write
+    /// elsewhere, such as `baseline`).
+    pub sandbox: Option<Option<PathBuf>>,
 }
 
 /// A tree run's report, with where each reported file is.
@@ -212,6 +217,9 @@ pub(super) fn tree_report(
     };
     let cache = cache.filter(|_| !files.is_empty());
     let cache_dir = cache.as_ref().map(|c| c.cache.dir().to_path_buf());
+    if let Some(output) = &scope.sandbox {
+        prepare::sandbox(settings, root, cache_dir.as_deref(), output.as_deref(), env);
+    }
     let budget = Budget::from_start(scope.budget_ms).with_file_delay(env.test_file_delay);
     let order = match budget.ms {
         0 => (0..files.len()).collect(),

@@ -43,6 +43,10 @@ pub(crate) struct Environment {
     pub progress: bool,
     /// `ANTIPASTA_LOG`: the log filter (empty counts as unset).
     pub log: Option<String>,
+    /// `ANTIPASTA_TEST_SANDBOX_PROBE` (debug builds only): a path a
+    /// sandboxed run tries to write, for the sandbox's test.
+    #[cfg(debug_assertions)]
+    pub sandbox_probe: Option<PathBuf>,
     /// Not a variable: `--metrics-file`, which every checking mode honours
     /// (relative to the current directory).
     pub metrics_file: Option<PathBuf>,
@@ -78,6 +82,8 @@ impl Environment {
                 && var("CI").is_none_or(|v| v.is_empty()),
             log: non_empty("ANTIPASTA_LOG"),
             metrics_file: None,
+            #[cfg(debug_assertions)]
+            sandbox_probe: std::env::var_os("ANTIPASTA_TEST_SANDBOX_PROBE").map(PathBuf::from),
         }
     }
 }
@@ -169,4 +175,47 @@ pub(crate) fn cpu_cap(settings: &Settings, hook: bool) -> Option<String> {
         )
     };
     crate::budget::apply_cpu_cap(n, message, code)
+}
+
+/// Enters the sandbox (unless `sandbox = false`) with write access kept
+/// for the cache directory, the `--output` file (created now, so that
+/// only the file itself, not its directory, stays writable) and the run
+/// metrics file's directory (it is replaced by a rename), then, in debug
+/// builds, runs the test probe.
+pub(crate) fn sandbox(
+    settings: &Settings,
+    root: &Path,
+    cache_dir: Option<&Path>,
+    output: Option<&Path>,
+    env: &Environment,
+) -> crate::sandbox::Status {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let parent = |p: &Path| {
+        let p = cwd.join(p);
+        p.parent().map(Path::to_path_buf).unwrap_or(p)
+    };
+    let metrics_file = env
+        .metrics_file
+        .clone()
+        .or_else(|| settings.metrics_file.as_ref().map(|m| root.join(m)));
+    let output = output.map(|p| cwd.join(p)).filter(|p| {
+        !settings.sandbox
+            || std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .is_ok()
+    });
+    let writable: Vec<PathBuf> = cache_dir
+        .map(Path::to_path_buf)
+        .into_iter()
+        .chain(output)
+        .chain(metrics_file.as_deref().map(parent))
+        .collect();
+    let status = crate::sandbox::enter(settings.sandbox, &writable);
+    #[cfg(debug_assertions)]
+    if let Some(line) = crate::sandbox::probe(env.sandbox_probe.as_deref()) {
+        crate::report::say(&line);
+    }
+    status
 }

@@ -12,5 +12,6 @@ mod metrics;
 mod migrating;
 mod observe;
 mod robust;
+mod sandbox;
 mod suppress;
 mod version;
