@@ -430,10 +430,45 @@ pub(crate) fn read_blob(repo: &gix::Repository, id: ObjectId, path: &str) -> Res
 }
 
 fn read_blob_now(repo: &gix::Repository, id: ObjectId, path: &str) -> Result<Vec<u8>> {
-    let blob = repo
-        .find_blob(id)
-        .map_err(|e| anyhow!("reading blob {id} for {path}: {e}"))?;
+    let blob = repo.find_blob(id).map_err(|e| {
+        let missing = !repo.has_object(id);
+        match partial_clone(repo) {
+            Some(remote) if missing => anyhow::Error::new(MissingObject(format!(
+                "the blob {id} of {path} is not in this repository: it is a partial clone \
+                 (of `{remote}`, with a --filter), which fetches blobs when git needs them, \
+                 and antipasta reads only what is here; let git fetch them with `git diff \
+                 --stat` over the same range, or clone without --filter"
+            ))),
+            _ => anyhow!("reading blob {id} for {path}: {e}"),
+        }
+    })?;
     Ok(blob.detach().data)
+}
+
+/// An object the repository does not have, for a reason the user can fix
+/// (not antipasta's own failure).
+#[derive(Debug)]
+pub(crate) struct MissingObject(String);
+
+impl std::fmt::Display for MissingObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MissingObject {}
+
+/// The promisor remote of a partial clone: `extensions.partialClone`, or
+/// a remote with `promisor = true` (what `git clone --filter` sets).
+fn partial_clone(repo: &gix::Repository) -> Option<String> {
+    let config = repo.config_snapshot();
+    if let Some(name) = config.string("extensions.partialClone") {
+        return Some(name.to_string());
+    }
+    repo.remote_names()
+        .into_iter()
+        .map(|name| name.to_string())
+        .find(|name| config.boolean(format!("remote.{name}.promisor").as_str()) == Some(true))
 }
 
 /// The size of blob `id` from its object header, without inflating the

@@ -415,7 +415,13 @@ fn analyse(
     progress.finish();
     results
         .into_iter()
-        .map(|r| r.transpose().context(Internal))
+        .map(|r| {
+            r.transpose()
+                .map_err(|e| match e.is::<git::MissingObject>() {
+                    true => e,
+                    false => e.context(Internal),
+                })
+        })
         .collect()
 }
 

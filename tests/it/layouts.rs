@@ -128,3 +128,143 @@ fn a_sparse_index_counts_files_not_its_directory_entries() {
     assert_eq!(file_paths(&report), ["a/x.py", "b/c/z.py"]);
     assert_eq!(report["violations"][0]["path"], "b/c/z.py");
 }
+
+/// A function over the cyclomatic limit (11 > 10).
+fn busy(name: &str) -> String {
+    let branches: String = (0..11)
+        .map(|i| format!("    if x == {i}:\n        return {i}\n"))
+        .collect();
+    format!("def {name}(x):\n{branches}    return -1\n")
+}
+
+/// Stages a new clean file and a new violating one; the gate must see
+/// exactly those two, and block on the second.
+fn assert_gate_sees_the_staged_files(repo: &Repo) {
+    repo.write("pkg/clean.py", "def ok(x):\n    return x\n");
+    repo.write("pkg/busy.py", &busy("busy"));
+    repo.git(&["add", "pkg/clean.py", "pkg/busy.py"]);
+    let out = antipasta(repo.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(file_paths(&report), ["pkg/busy.py", "pkg/clean.py"]);
+    assert_eq!(report["summary"]["violations"], 1);
+    assert_eq!(report["violations"][0]["path"], "pkg/busy.py");
+}
+
+fn repo_with_history() -> Repo {
+    let repo = Repo::new();
+    for i in 0..5 {
+        repo.write(
+            &format!("lib/m{i}.py"),
+            &format!("def f{i}():\n    return {i}\n"),
+        );
+    }
+    repo.commit_all("base");
+    repo
+}
+
+#[test]
+fn a_sha256_repository_is_checked_like_any_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = git_in(
+        dir.path(),
+        &["init", "-q", "-b", "main", "--object-format=sha256"],
+    );
+    assert!(
+        out.status.success(),
+        "this git cannot make SHA-256 repositories"
+    );
+    let repo = Repo { dir };
+    repo.git(&["config", "user.email", "dev@example.com"]);
+    repo.git(&["config", "user.name", "Dev"]);
+    repo.write("lib/m.py", "def f():\n    return 1\n");
+    repo.commit_all("base");
+    assert_eq!(repo.git(&["rev-parse", "HEAD"]).trim().len(), 64);
+    assert_gate_sees_the_staged_files(&repo);
+    // A range and the full tree too.
+    repo.git(&["rm", "-q", "--cached", "pkg/busy.py"]);
+    repo.git(&["commit", "-q", "-m", "clean"]);
+    let out = antipasta(repo.path(), &["diff", "HEAD~1", "-v"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("1 file, 1 changed function, 0 violations"));
+    let out = antipasta(repo.path(), &["metrics", "lib", "pkg/clean.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn split_indexes_and_every_index_version_give_the_same_answer() {
+    for setup in [
+        &["update-index", "--split-index"][..],
+        &["update-index", "--index-version", "2"][..],
+        &["update-index", "--index-version", "3"][..],
+        &["update-index", "--index-version", "4"][..],
+    ] {
+        let repo = repo_with_history();
+        repo.git(setup);
+        assert_gate_sees_the_staged_files(&repo);
+        if setup.contains(&"--split-index") {
+            // The shared index really is in use.
+            let shared = std::fs::read_dir(repo.path().join(".git"))
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .any(|e| e.file_name().to_string_lossy().starts_with("sharedindex."));
+            assert!(shared, "no shared index was written");
+        }
+    }
+}
+
+#[test]
+fn an_untracked_cache_in_the_index_changes_nothing() {
+    let repo = repo_with_history();
+    repo.git(&["config", "core.untrackedCache", "true"]);
+    repo.write("scratch.txt", "not tracked\n");
+    repo.git(&["update-index", "--untracked-cache"]);
+    repo.git(&["status", "--porcelain"]);
+    assert_gate_sees_the_staged_files(&repo);
+}
+
+#[test]
+fn a_blob_a_partial_clone_lacks_is_named_with_how_to_get_it() {
+    let upstream = repo_with_history();
+    upstream.write("lib/m0.py", &busy("f0"));
+    upstream.commit_all("worse");
+    // A file:// remote serves filters only when it allows them.
+    upstream.git(&["config", "uploadpack.allowFilter", "true"]);
+    let work = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", upstream.path().display());
+    let out = git_in(
+        work.path(),
+        &[
+            "clone",
+            "-q",
+            "--filter=blob:none",
+            "--no-checkout",
+            &url,
+            "clone",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clone = work.path().join("clone");
+    let promisor = git_in(&clone, &["config", "remote.origin.promisor"]);
+    assert_eq!(String::from_utf8_lossy(&promisor.stdout).trim(), "true");
+    let out = antipasta(&clone, &["diff", "HEAD~1..HEAD"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "is not in this repository: it is a partial clone (of `origin`, with a --filter)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("lib/m0.py"), "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+    // The advice works: after it, the range is checked.
+    let out = git_in(&clone, &["diff", "--stat", "HEAD~1..HEAD"]);
+    assert!(out.status.success());
+    let out = antipasta(&clone, &["diff", "HEAD~1..HEAD"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
