@@ -120,9 +120,9 @@ impl fmt::Display for DecodeError {
             ),
             DecodeError::WideBom { kind } => write!(
                 f,
-                "source code cannot contain null bytes: the file starts with a {kind} byte \
-                 order mark, and Python reads source files as UTF-8 (or as their coding \
-                 cookie says); save it as UTF-8"
+                "source code string cannot contain null bytes (as Python says): the file \
+                 starts with a {kind} byte order mark, and Python reads source files as \
+                 UTF-8 (or as their coding cookie says); save it as UTF-8"
             ),
             DecodeError::BomCookieMismatch { name } => write!(
                 f,
@@ -428,8 +428,8 @@ mod tests {
         let err = decode(b"\xff\xfex\x00=\x001\x00").unwrap_err();
         assert!(
             err.to_string().starts_with(
-                "source code cannot contain null bytes: the file starts with a UTF-16 \
-                 (little-endian) byte order mark"
+                "source code string cannot contain null bytes (as Python says): the file \
+                 starts with a UTF-16 (little-endian) byte order mark"
             ),
             "{err}"
         );
