@@ -137,10 +137,15 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     }
     .filter(|_| !files.is_empty());
     report::warn(&notices);
+    // The cache directory stays writable even when this run opened no
+    // store: the run history is written there.
     let sandbox = prepare::sandbox(
         &settings,
         &root,
-        cache.as_ref().map(|c| c.dir()),
+        cache
+            .as_ref()
+            .map(|c| c.dir())
+            .or(cache_dir.as_deref().filter(|d| d.is_dir())),
         args.flags.output.as_deref(),
         env,
     );
