@@ -229,6 +229,12 @@ impl<'r> TreeWalk<'r> {
             }
         }
         let mut seen = vec![false; head_children.len()];
+        // Names are unique within a tree: a map, not a scan per entry.
+        let by_name: HashMap<&[u8], usize> = head_children
+            .iter()
+            .enumerate()
+            .map(|(k, (n, _))| (n.as_slice(), k))
+            .collect();
         let mut i = 0;
         while i < entries.len() {
             let path: &[u8] = entries[i].path(self.state);
@@ -256,9 +262,9 @@ impl<'r> TreeWalk<'r> {
                     (rest, side, i + 1)
                 }
             };
-            let head_side = head_children
-                .iter()
-                .position(|(n, _)| n.as_slice() == name)
+            let head_side = by_name
+                .get(name)
+                .copied()
                 .map(|k| {
                     seen[k] = true;
                     head_children[k].1
