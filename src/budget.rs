@@ -12,8 +12,9 @@
 //! change first (the most new code is the most likely to hold a violation),
 //! then by path so that equal keys stay deterministic.
 //!
-//! The budget counts from the start of the process ([`start`]): reading the
-//! configuration and the git index spend the same budget.
+//! The budget counts from the start of the process
+//! ([`crate::timings::start`]): reading the configuration and the git index
+//! spend the same budget.
 
 use std::cmp::Reverse;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,11 +26,6 @@ use crate::metrics::{Cause, Degraded, Level};
 
 /// Stack for analysis threads: every walk recurses once per nesting level.
 pub(crate) const ANALYSIS_STACK_BYTES: usize = 64 * 1024 * 1024;
-
-/// The instant the process started its run (the first call fixes it).
-pub(crate) fn start() -> Instant {
-    crate::timings::start()
-}
 
 /// A deadline, or none.
 #[derive(Clone, Copy, Debug)]
@@ -45,7 +41,7 @@ impl Budget {
     pub(crate) fn from_start(ms: u64) -> Budget {
         Budget {
             ms,
-            deadline: (ms > 0).then(|| start() + Duration::from_millis(ms)),
+            deadline: (ms > 0).then(|| crate::timings::start() + Duration::from_millis(ms)),
             file_delay: None,
         }
     }
@@ -372,7 +368,7 @@ mod tests {
         inits.store(0, Ordering::SeqCst);
         let expired = Budget {
             ms: 1,
-            deadline: Some(start()),
+            deadline: Some(crate::timings::start()),
             file_delay: None,
         };
         let out = map_in_order_with(
@@ -409,7 +405,7 @@ mod tests {
         let items = [1, 2, 3];
         let budget = Budget {
             ms: 1,
-            deadline: Some(start()),
+            deadline: Some(crate::timings::start()),
             file_delay: None,
         };
         let out = map_in_order(&items, &[0, 1, 2], budget, |x| *x).unwrap();

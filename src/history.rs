@@ -39,8 +39,7 @@ pub(crate) struct RunRecord {
 impl RunRecord {
     /// The share of contents the cache served; `None` when there were none.
     pub(crate) fn hit_rate(&self) -> Option<f64> {
-        let all = self.cache_hits + self.analysed;
-        (all > 0).then(|| self.cache_hits as f64 / all as f64)
+        hit_rate(&[self])
     }
 
     /// The budget ran out: files left unchecked, or the run ended past it.
@@ -90,6 +89,15 @@ pub(crate) fn push(history: &mut History, run: RunRecord, keep: usize) {
         let extra = history.runs.len() - keep;
         history.runs.drain(..extra);
     }
+}
+
+/// The share of `runs`' contents the cache served, all runs together;
+/// `None` when they had none.
+pub(crate) fn hit_rate(runs: &[&RunRecord]) -> Option<f64> {
+    let (hits, all) = runs.iter().fold((0, 0), |(h, a), r| {
+        (h + r.cache_hits, a + r.cache_hits + r.analysed)
+    });
+    (all > 0).then(|| hits as f64 / all as f64)
 }
 
 /// The `p`-th percentile (0..=100) of `values`, by nearest rank.
@@ -142,16 +150,13 @@ pub(crate) fn summarise(runs: &[&RunRecord]) -> Vec<ModeSummary> {
     modes
         .into_iter()
         .map(|mode| {
-            let of: Vec<&&RunRecord> = runs.iter().filter(|r| r.mode == mode).collect();
+            let of: Vec<&RunRecord> = runs.iter().copied().filter(|r| r.mode == mode).collect();
             let durations: Vec<f64> = of.iter().map(|r| r.duration_ms).collect();
-            let (hits, all) = of.iter().fold((0, 0), |(h, a), r| {
-                (h + r.cache_hits, a + r.cache_hits + r.analysed)
-            });
             ModeSummary {
                 runs: of.len(),
                 p50_ms: percentile(&durations, 50.0).unwrap_or(0.0),
                 p95_ms: percentile(&durations, 95.0).unwrap_or(0.0),
-                hit_rate: (all > 0).then(|| hits as f64 / all as f64),
+                hit_rate: hit_rate(&of),
                 over_budget: of.iter().filter(|r| r.over_budget()).count(),
                 violations: of.iter().map(|r| r.violations).collect(),
                 mode,
@@ -251,13 +256,7 @@ pub(crate) fn alerts(
                 });
             }
         }
-        let rate = |rs: &[&RunRecord]| {
-            let (h, a) = rs.iter().fold((0, 0), |(h, a), r| {
-                (h + r.cache_hits, a + r.cache_hits + r.analysed)
-            });
-            (a > 0).then(|| h as f64 / a as f64)
-        };
-        if let (Some(now_rate), Some(before)) = (rate(recent), rate(older)) {
+        if let (Some(now_rate), Some(before)) = (hit_rate(recent), hit_rate(older)) {
             if before > 0.0 && now_rate < rules.hit_rate_drop * before {
                 found.push(Alert {
                     kind: "hit_rate",
@@ -361,6 +360,12 @@ mod tests {
             }
             h
         };
+        let kinds = |h: &mut History| -> Vec<&'static str> {
+            alerts(h, "check", &rules, 0, 1000)
+                .iter()
+                .map(|a| a.kind)
+                .collect()
+        };
         assert!(alerts(&mut healthy(), "check", &rules, 1000, 1000).is_empty());
 
         let mut h = healthy();
@@ -383,29 +388,17 @@ mod tests {
         for r in h.runs.iter_mut().rev().take(2) {
             r.duration_ms = 25.0;
         }
-        let kinds: Vec<_> = alerts(&mut h, "check", &rules, 0, 1000)
-            .iter()
-            .map(|a| a.kind)
-            .collect();
-        assert_eq!(kinds, ["slowdown"]);
+        assert_eq!(kinds(&mut h), ["slowdown"]);
 
         let mut h = healthy();
         for r in h.runs.iter_mut().rev().take(20) {
             r.cache_hits = 0;
         }
-        let kinds: Vec<_> = alerts(&mut h, "check", &rules, 0, 1000)
-            .iter()
-            .map(|a| a.kind)
-            .collect();
-        assert_eq!(kinds, ["hit_rate"]);
+        assert_eq!(kinds(&mut h), ["hit_rate"]);
 
         let mut h = healthy();
         h.runs.last_mut().unwrap().store_bytes = 250 << 20;
-        let kinds: Vec<_> = alerts(&mut h, "check", &rules, 0, 1000)
-            .iter()
-            .map(|a| a.kind)
-            .collect();
-        assert_eq!(kinds, ["store_full"]);
+        assert_eq!(kinds(&mut h), ["store_full"]);
 
         // Other modes' runs are not the hook's; disabled is silent.
         let mut h = healthy();

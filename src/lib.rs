@@ -47,7 +47,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// when stopped by a signal. A panic anywhere is caught and reported as an
 /// internal error, never an abort.
 pub fn cli_main() -> ExitCode {
-    budget::start();
+    timings::start();
     install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

@@ -8,8 +8,10 @@
 //! [`work`] pauses the one around it), with each thread's busy time, which
 //! gives the parallel efficiency: busy / (analysis wall × threads).
 //!
-//! Off unless [`enable`]d: then every probe is one relaxed atomic load, and
-//! nothing is allocated or locked.
+//! Every checking run [`enable`]s it (logs, the run metrics and the history
+//! record the steps): a step is one short lock, a work probe two clock
+//! reads. Before that, and in unit tests that do not enable it, every probe
+//! is one relaxed atomic load.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -17,6 +19,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+
+use crate::log::ms;
 
 /// A step of the main thread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,8 +104,9 @@ impl Work {
         }
     }
 
+    /// Its slot in [`WORK_NANOS`] (declaration order, as in [`WORK`]).
     fn index(self) -> usize {
-        WORK.iter().position(|w| *w == self).unwrap_or(0)
+        self as usize
     }
 }
 
@@ -140,7 +145,8 @@ pub(crate) fn worker_thread() {
     WORKER.with(|w| w.set(true));
 }
 
-fn enabled() -> bool {
+/// Whether timing is on (threads then measure their busy time).
+pub(crate) fn on() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
@@ -161,7 +167,7 @@ pub(crate) fn enable(shown: bool) {
 
 /// Ends the step in progress and starts `next`.
 pub(crate) fn step(next: Step) {
-    if !enabled() {
+    if !on() {
         return;
     }
     let now = Instant::now();
@@ -186,7 +192,7 @@ pub(crate) fn step(next: Step) {
 
 /// Records one analysis thread's busy time.
 pub(crate) fn thread_busy(busy: Duration) {
-    if !enabled() {
+    if !on() {
         return;
     }
     if let Ok(mut guard) = STEPS.lock() {
@@ -194,11 +200,6 @@ pub(crate) fn thread_busy(busy: Duration) {
             steps.busy.push(busy);
         }
     }
-}
-
-/// Whether threads should measure their busy time.
-pub(crate) fn on() -> bool {
-    enabled()
 }
 
 fn add(kind: Work, took: Duration) {
@@ -221,7 +222,7 @@ impl Drop for Restore {
 
 /// Runs `f`, counting its time (less any nested work) as `kind`.
 pub(crate) fn work<R>(kind: Work, f: impl FnOnce() -> R) -> R {
-    if !enabled() || !WORKER.with(Cell::get) {
+    if !on() || !WORKER.with(Cell::get) {
         return f();
     }
     let now = Instant::now();
@@ -258,10 +259,6 @@ pub(crate) struct Threads {
     pub efficiency: f64,
     /// Summed over the threads; what is not listed is `other`.
     pub work: Vec<StepTime>,
-}
-
-fn ms(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1e6).round() / 1e3
 }
 
 static CACHE_HITS: AtomicU64 = AtomicU64::new(0);
@@ -316,7 +313,7 @@ pub(crate) fn shown() -> Option<Timings> {
 /// The timings so far, with the step in progress counted up to now; `None`
 /// when timing is off.
 pub(crate) fn snapshot() -> Option<Timings> {
-    if !enabled() {
+    if !on() {
         return None;
     }
     let now = Instant::now();

@@ -64,7 +64,7 @@ use crate::outcome::ProblemKind;
 pub(crate) use content::ContentId;
 use record::{decode_record, decode_stamp, encode_record, engine_prefix, key_prefix};
 use stats::{read_runs, runs_path};
-pub(crate) use worktree::{open_for_repo, Content, WorktreeCache};
+pub(crate) use worktree::{Content, WorktreeCache};
 
 /// Bump when the store's layout (keyspaces, meta records) changes: a fresh
 /// store is started and the old one deleted.

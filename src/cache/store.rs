@@ -35,10 +35,7 @@ impl Space {
     }
 
     fn physical(&self, key: &[u8]) -> Vec<u8> {
-        let mut k = Vec::with_capacity(key.len() + 1);
-        k.push(self.tag);
-        k.extend_from_slice(key);
-        k
+        tagged(self.tag, key)
     }
 
     pub(super) fn get(&self, key: &[u8]) -> fjall::Result<Option<Slice>> {
@@ -78,18 +75,23 @@ impl Space {
     }
 }
 
+/// `key` in the space `tag`: the byte, then the key.
+fn tagged(tag: u8, key: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(key.len() + 1);
+    k.push(tag);
+    k.extend_from_slice(key);
+    k
+}
+
 /// Writes `changes` (per space: its byte and its changes, one per key) as
 /// one new table by bulk ingestion: all of them or none.
 pub(super) fn ingest(keyspace: &Keyspace, changes: Vec<(u8, Vec<Change>)>) -> fjall::Result<()> {
     let mut all: Vec<Change> = changes
         .into_iter()
         .flat_map(|(tag, changes)| {
-            changes.into_iter().map(move |(key, value)| {
-                let mut k = Vec::with_capacity(key.len() + 1);
-                k.push(tag);
-                k.extend_from_slice(&key);
-                (k, value)
-            })
+            changes
+                .into_iter()
+                .map(move |(key, value)| (tagged(tag, &key), value))
         })
         .collect();
     if all.is_empty() {

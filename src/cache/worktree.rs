@@ -1,5 +1,5 @@
 //! The cache as the modes use it: the gate's two sides of a diff
-//! ([`Content`], [`open_for_repo`]) and a `metrics` run's files with the
+//! ([`Content`]) and a `metrics` run's files with the
 //! stat shortcut of the git index ([`WorktreeCache`]).
 
 use std::path::Path;
@@ -10,18 +10,6 @@ use super::content::{self, ContentId};
 use super::{location, Cache, CacheOptions, Notices, Outcome};
 use crate::git::WorktreeIndex;
 use crate::outcome::Problem;
-
-/// Opens the cache of the repository holding `repo`'s objects (for `check`
-/// and `diff`).
-pub(crate) fn open_for_repo(
-    repo: &gix::Repository,
-    options: &CacheOptions,
-    fingerprint: u64,
-    notices: &mut Notices,
-) -> Option<Cache> {
-    let dir = location(options, Some(repo))?;
-    Cache::open(&dir, fingerprint, options, notices)
-}
 
 /// The cache of a `metrics` run in `cwd`, with the repository's index for
 /// the stat shortcut when `cwd` is inside a work tree.

@@ -100,9 +100,7 @@ impl RunMetrics {
             peak_memory_bytes: peak_memory_bytes(),
         }
     }
-}
 
-impl RunMetrics {
     /// The run as the run history keeps it; `store` is the cache store's
     /// size and limit in bytes.
     pub(crate) fn history_record(

@@ -79,11 +79,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     } = prepare::settings(cwd, explicit_config, &args.flags.thresholds)?;
     report::warn(&warnings);
     let hook = range.is_none();
-    report::warn(
-        &prepare::cpu_cap(&settings, hook)
-            .into_iter()
-            .collect::<Vec<_>>(),
-    );
+    report::warn(prepare::cpu_cap(&settings, hook).as_slice());
     let ledger = super::baseline::load(cwd, &root, &settings, &args.flags.ledger)?;
 
     let options = MetricOptions {
@@ -132,20 +128,19 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
             notices.extend(early);
             cache
         }
+        // No store yet: one is created only when there is something to check.
         None if files.is_empty() => None,
-        None => cache::open_for_repo(&repo, &cache_options, fingerprint, &mut notices),
+        None => cache_dir
+            .as_deref()
+            .and_then(|d| cache::Cache::open(d, fingerprint, &cache_options, &mut notices)),
     }
     .filter(|_| !files.is_empty());
     report::warn(&notices);
     // The cache directory stays writable even when this run opened no
     // store: the run history is written there.
     let sandbox = prepare::sandbox(
-        &settings,
-        &root,
-        cache
-            .as_ref()
-            .map(|c| c.dir())
-            .or(cache_dir.as_deref().filter(|d| d.is_dir())),
+        (&settings, &root, cwd),
+        cache_dir.as_deref().filter(|d| d.is_dir()),
         args.flags.output.as_deref(),
         env,
     );

@@ -50,11 +50,7 @@ pub(super) fn metrics(
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
     report::warn(&warnings);
-    report::warn(
-        &prepare::cpu_cap(&settings, false)
-            .into_iter()
-            .collect::<Vec<_>>(),
-    );
+    report::warn(prepare::cpu_cap(&settings, false).as_slice());
     let include = apply_selection(&mut settings, &args.selection)?;
     let ledger = super::baseline::load(cwd, &root, &settings, &args.ledger)?;
     let mut inputs: Vec<PathBuf> = args.paths;
@@ -218,7 +214,12 @@ pub(super) fn tree_report(
     let cache = cache.filter(|_| !files.is_empty());
     let cache_dir = cache.as_ref().map(|c| c.cache.dir().to_path_buf());
     if let Some(output) = &scope.sandbox {
-        prepare::sandbox(settings, root, cache_dir.as_deref(), output.as_deref(), env);
+        prepare::sandbox(
+            (settings, root, cwd),
+            cache_dir.as_deref(),
+            output.as_deref(),
+            env,
+        );
     }
     let budget = Budget::from_start(scope.budget_ms).with_file_delay(env.test_file_delay);
     let order = match budget.ms {

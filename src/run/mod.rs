@@ -210,11 +210,7 @@ fn finish_run(end: RunEnd<'_>, report: &report::Report, env: &Environment) {
         return;
     };
     let metrics = report::run_metrics::RunMetrics::of(end.mode, report, &timings, end.budget_ms);
-    let target = env
-        .metrics_file
-        .clone()
-        .or_else(|| end.settings.metrics_file.as_ref().map(|p| end.root.join(p)));
-    if let Some(target) = target {
+    if let Some(target) = prepare::metrics_file(end.settings, end.root, env) {
         if let Err(e) = report::run_metrics::write_file(&metrics, &target) {
             report::warn(&[format!("{e:#}")]);
         }

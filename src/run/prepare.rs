@@ -183,21 +183,16 @@ pub(crate) fn cpu_cap(settings: &Settings, hook: bool) -> Option<String> {
 /// metrics file's directory (it is replaced by a rename), then, in debug
 /// builds, runs the test probe.
 pub(crate) fn sandbox(
-    settings: &Settings,
-    root: &Path,
+    (settings, root, cwd): (&Settings, &Path, &Path),
     cache_dir: Option<&Path>,
     output: Option<&Path>,
     env: &Environment,
 ) -> crate::sandbox::Status {
-    let cwd = std::env::current_dir().unwrap_or_default();
     let parent = |p: &Path| {
         let p = cwd.join(p);
         p.parent().map(Path::to_path_buf).unwrap_or(p)
     };
-    let metrics_file = env
-        .metrics_file
-        .clone()
-        .or_else(|| settings.metrics_file.as_ref().map(|m| root.join(m)));
+    let metrics_file = metrics_file(settings, root, env);
     let output = output.map(|p| cwd.join(p)).filter(|p| {
         !settings.sandbox
             || std::fs::OpenOptions::new()
@@ -218,4 +213,12 @@ pub(crate) fn sandbox(
         crate::report::say(&line);
     }
     status
+}
+
+/// The run metrics file: `--metrics-file` (relative to the current
+/// directory), else `metrics_file` relative to the project root.
+pub(crate) fn metrics_file(settings: &Settings, root: &Path, env: &Environment) -> Option<PathBuf> {
+    env.metrics_file
+        .clone()
+        .or_else(|| settings.metrics_file.as_ref().map(|m| root.join(m)))
 }
