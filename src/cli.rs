@@ -97,6 +97,14 @@ pub(crate) enum Command {
     /// only on new or worsened ones; shrink or check that ledger.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Statistics per metric (count, total, mean, median, p90, max, over the
+    /// limit) for functions and files, over the tree, per directory or per
+    /// package, and the worst functions.
+    Stats(StatsArgs),
+    /// A self-contained HTML report (treemap, sortable function table,
+    /// directory summary), or its JSON snapshot; with `--baseline`, what
+    /// changed since an earlier snapshot.
+    Report(ReportArgs),
     /// Join the JSON reports of `metrics --shard K/N` jobs into one report,
     /// in any format, with the exit code of the whole run.
     Merge(MergeArgs),
@@ -126,6 +134,8 @@ impl Command {
             Command::Diff(_) => "diff",
             Command::Metrics(_) => "metrics",
             Command::Merge(_) => "merge",
+            Command::Stats(_) => "stats",
+            Command::Report(_) => "report",
             Command::Baseline(_) => "baseline",
             Command::Hook(_) => "hook",
             Command::Config(_) => "config",
@@ -242,6 +252,105 @@ pub(crate) struct MetricsArgs {
     /// file moves only that file.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u64, u64)>,
+}
+
+/// Which files `stats` and `report` read, and how (what `metrics` takes).
+#[derive(Debug, Args)]
+pub(crate) struct TreeArgs {
+    /// Files or directories to analyse (default: the current directory),
+    /// as for `metrics`.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// A directory to analyse (repeatable; the Python antipasta's spelling).
+    #[arg(short = 'd', long = "directory", value_name = "DIR")]
+    pub directories: Vec<PathBuf>,
+
+    /// Override a threshold for this run, e.g. `-t cognitive_complexity=20`.
+    #[arg(short = 't', long = "threshold", value_name = "METRIC=VALUE")]
+    pub thresholds: Vec<String>,
+
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    /// Disregard every suppression marker: count every violation.
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatsArgs {
+    #[command(flatten)]
+    pub tree: TreeArgs,
+
+    /// Metrics to show: names (`cognitive_complexity`), the Python
+    /// antipasta's prefixes `loc`, `cyc`, `cog`, `hal`, `mai`, or `all`
+    /// (repeatable or comma-separated; default: all).
+    #[arg(short = 'm', long = "metric", value_name = "METRIC")]
+    pub metrics: Vec<String>,
+
+    /// Also per directory, cut at `--depth` components.
+    #[arg(long, conflicts_with = "by_module")]
+    pub by_directory: bool,
+
+    /// How many path components a `--by-directory` group keeps.
+    #[arg(long, default_value_t = 1, value_name = "N", requires = "by_directory")]
+    pub depth: usize,
+
+    /// Also per Python package (the innermost directory with an
+    /// `__init__.py`, named as imported).
+    #[arg(long)]
+    pub by_module: bool,
+
+    /// `table`, `json` or `csv`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StatsFormat,
+
+    /// Also list the N functions worst against their limits.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StatsFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    #[command(flatten)]
+    pub tree: TreeArgs,
+
+    /// Where to write (default: antipasta-report.html, or
+    /// antipasta-report.json with `--format json`).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// `html`: the page; `json`: the snapshot it draws (a later
+    /// `--baseline`).
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportFormat,
+
+    /// Also write the snapshot beside the page (`<output>.json`).
+    #[arg(long)]
+    pub save_baseline: bool,
+
+    /// Compare with this snapshot: new, worse, better and removed
+    /// functions, and each directory's change.
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ReportFormat {
+    Html,
+    Json,
 }
 
 /// Which files of a tree count, beyond the configuration (the Python

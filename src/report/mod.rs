@@ -24,12 +24,14 @@ mod findings;
 mod github;
 mod gitlab;
 pub(crate) mod history;
+pub(crate) mod html;
 mod json;
 mod junit;
 pub(crate) mod progress;
 pub(crate) mod read;
 pub(crate) mod run_metrics;
 mod sarif;
+pub(crate) mod stats;
 mod text;
 pub(crate) use json::JSON_VERSION;
 

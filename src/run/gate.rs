@@ -141,7 +141,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     let sandbox = prepare::sandbox(
         (&settings, &root, cwd),
         cache_dir.as_deref().filter(|d| d.is_dir()),
-        args.flags.output.as_deref(),
+        &args.flags.output.iter().cloned().collect::<Vec<_>>(),
         env,
     );
     timings::step(Step::CacheGet);

@@ -65,7 +65,7 @@ pub(super) fn metrics(
         function_hashes: ledger.is_some(),
         markers: Policy::new(&settings, args.markers.no_ignore),
         progress: !args.quiet,
-        sandbox: Some(args.output.clone()),
+        sandbox: Some(args.output.iter().cloned().collect()),
     };
     let mut tree = match tree_report(cwd, &root, &settings, scope, cache, env)? {
         Ok(tree) => tree,
@@ -142,17 +142,18 @@ pub(super) struct TreeScope {
     /// A progress bar may be drawn (not `-q`; the terminal and `CI` are
     /// the environment's to say).
     pub progress: bool,
-    /// Enter the sandbox before analysing, keeping this `--output` file's
-    /// directory writable (`None`: no sandbox, for commands that write
-    /// elsewhere, such as `baseline`).
-    pub sandbox: Option<Option<PathBuf>>,
+    /// Enter the sandbox before analysing, keeping these output files
+    /// writable (`None`: no sandbox, for commands that write elsewhere,
+    /// such as `baseline`).
+    pub sandbox: Option<Vec<PathBuf>>,
 }
 
 /// A tree run's report, with where each reported file is.
 pub(super) struct TreeRun {
     pub report: Report,
-    /// Report path → the file's absolute path.
-    pub locations: Vec<(String, PathBuf)>,
+    /// Report path → the file's absolute path, and its path relative to
+    /// the project root (which rules apply: [`Settings::rules_for`]).
+    pub locations: Vec<(String, PathBuf, PathBuf)>,
     budget_ms: u64,
     /// The cache directory, for the run history (`None`: no cache).
     cache_dir: Option<PathBuf>,
@@ -164,7 +165,7 @@ impl TreeRun {
     pub(super) fn ledger_keys(&self, dir: &Path) -> HashMap<String, String> {
         self.locations
             .iter()
-            .map(|(shown, abs)| (shown.clone(), super::baseline::ledger_key(abs, dir)))
+            .map(|(shown, abs, _)| (shown.clone(), super::baseline::ledger_key(abs, dir)))
             .collect()
     }
 }
@@ -214,12 +215,7 @@ pub(super) fn tree_report(
     let cache = cache.filter(|_| !files.is_empty());
     let cache_dir = cache.as_ref().map(|c| c.cache.dir().to_path_buf());
     if let Some(output) = &scope.sandbox {
-        prepare::sandbox(
-            (settings, root, cwd),
-            cache_dir.as_deref(),
-            output.as_deref(),
-            env,
-        );
+        prepare::sandbox((settings, root, cwd), cache_dir.as_deref(), output, env);
     }
     let budget = Budget::from_start(scope.budget_ms).with_file_delay(env.test_file_delay);
     let order = match budget.ms {
@@ -273,7 +269,7 @@ pub(super) fn tree_report(
     for (file, result) in files.into_iter().zip(analysed) {
         match result {
             Some(r) => {
-                locations.push((file.display, file.path));
+                locations.push((file.display, file.path, file.rel));
                 results.push(r);
             }
             None => not_checked.push(file.display),
@@ -369,7 +365,10 @@ impl InputFile {
 /// The Python antipasta's selection flags applied to the settings: `-e`
 /// adds ignore patterns, `--force-analyze` drops them all, `--no-gitignore`
 /// stops reading ignore files. Returns the `-i` patterns.
-fn apply_selection(settings: &mut Settings, args: &SelectionArgs) -> Result<PathPatterns> {
+pub(super) fn apply_selection(
+    settings: &mut Settings,
+    args: &SelectionArgs,
+) -> Result<PathPatterns> {
     let compile = |patterns: &[String], flag: &str| {
         PathPatterns::new(patterns.to_vec())
             .map_err(|(i, why)| anyhow::anyhow!("{flag} `{}`: {why}", patterns[i]))

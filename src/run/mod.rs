@@ -17,6 +17,7 @@ mod commands;
 mod gate;
 mod metrics;
 mod prepare;
+mod stats;
 
 use crate::cli::{CheckArgs, Cli, Command, GateArgs, GateFlags};
 use crate::config::{self, BudgetPolicy, Settings};
@@ -78,7 +79,12 @@ fn run_command(cli: Cli, env: Environment, out: &mut dyn Write) -> Result<ExitCo
     };
     if matches!(
         command,
-        Command::Check(_) | Command::Diff(_) | Command::Metrics(_) | Command::Baseline(_)
+        Command::Check(_)
+            | Command::Diff(_)
+            | Command::Metrics(_)
+            | Command::Baseline(_)
+            | Command::Stats(_)
+            | Command::Report(_)
     ) {
         if let Err(err) = crate::cancel::install() {
             report::warn(&[format!("Ctrl-C will not stop the run cleanly: {err}")]);
@@ -119,6 +125,8 @@ fn run_command(cli: Cli, env: Environment, out: &mut dyn Write) -> Result<ExitCo
         ),
         Command::Metrics(args) => metrics::metrics(&cwd, config, args, &cache, &env, out),
         Command::Merge(args) => metrics::merge(&cwd, config, args, &env, out),
+        Command::Stats(args) => stats::stats(&cwd, config, args, &cache, &env, out),
+        Command::Report(args) => stats::report(&cwd, config, args, &cache, &env, out),
         Command::Baseline(cmd) => baseline::command(&cwd, config, cmd, &cache, &env, out),
         Command::Cache(cmd) => commands::cache(&cwd, &cache, cmd, out),
         Command::History(args) => commands::history(&cwd, config, &cache, args, &env, out),

@@ -185,7 +185,7 @@ pub(crate) fn cpu_cap(settings: &Settings, hook: bool) -> Option<String> {
 pub(crate) fn sandbox(
     (settings, root, cwd): (&Settings, &Path, &Path),
     cache_dir: Option<&Path>,
-    output: Option<&Path>,
+    outputs: &[PathBuf],
     env: &Environment,
 ) -> crate::sandbox::Status {
     let parent = |p: &Path| {
@@ -193,7 +193,7 @@ pub(crate) fn sandbox(
         p.parent().map(Path::to_path_buf).unwrap_or(p)
     };
     let metrics_file = metrics_file(settings, root, env);
-    let output = output.map(|p| cwd.join(p)).filter(|p| {
+    let outputs = outputs.iter().map(|p| cwd.join(p)).filter(|p| {
         !settings.sandbox
             || std::fs::OpenOptions::new()
                 .create(true)
@@ -204,7 +204,7 @@ pub(crate) fn sandbox(
     let writable: Vec<PathBuf> = cache_dir
         .map(Path::to_path_buf)
         .into_iter()
-        .chain(output)
+        .chain(outputs)
         .chain(metrics_file.as_deref().map(parent))
         .collect();
     let status = crate::sandbox::enter(settings.sandbox, &writable);

@@ -13,5 +13,6 @@ mod migrating;
 mod observe;
 mod robust;
 mod sandbox;
+mod stats;
 mod suppress;
 mod version;

@@ -1,0 +1,143 @@
+//! [`Snapshot`] (and a [`Delta`]) → one self-contained HTML page, or the
+//! snapshot's JSON.
+//!
+//! The page is the skeleton below, the stylesheet `html/report.css`, the
+//! data as one JSON script element and the script `html/report.js`, all
+//! inline: no network at view time (a Content-Security-Policy forbids any
+//! fetch), and it opens from `file://`. The script is plain JavaScript the
+//! project owns (treemap layout, virtualised table), no library.
+
+use std::io::{self, Write};
+
+use crate::snapshot::{Delta, Snapshot};
+
+const STYLE: &str = include_str!("html/report.css");
+const SCRIPT: &str = include_str!("html/report.js");
+
+/// The snapshot as `report --format json` writes it.
+pub(crate) fn snapshot_json(snapshot: &Snapshot, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, snapshot)?;
+    writeln!(out)
+}
+
+/// `1.4 MB`: a file size for the summary line.
+pub(crate) fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.0} KB", b as f64 / f64::from(1 << 10)),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// Text safe inside an HTML element or attribute.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON safe inside a `<script>` element: no `</script>` (nor `<!--`) can
+/// end it early, whatever a path or a function name holds.
+fn script_json(value: &serde_json::Value) -> io::Result<String> {
+    let text = serde_json::to_string(value)?;
+    Ok(text
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029"))
+}
+
+pub(crate) fn render(
+    snapshot: &Snapshot,
+    delta: Option<&Delta>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let data = serde_json::json!({ "snapshot": snapshot, "delta": delta });
+    let title = format!("antipasta report: {}", snapshot.project);
+    write!(
+        out,
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<p id="summary"></p>
+<p id="delta-summary" hidden></p>
+</header>
+<main>
+<section id="map-section">
+<h2>Treemap <small>area: source lines · colour: the worst function's value against its limit</small></h2>
+<nav id="crumbs" aria-label="treemap path"></nav>
+<div id="treemap" role="img" aria-label="treemap"></div>
+<div id="legend"></div>
+</section>
+<section id="delta-section" hidden>
+<h2>Since the baseline</h2>
+<div id="delta"></div>
+</section>
+<section id="table-section">
+<h2>Functions</h2>
+<div class="controls">
+<input id="filter" type="search" placeholder="filter by path or name" aria-label="filter">
+<label><input id="only-bad" type="checkbox"> violations only</label>
+<span id="fn-count"></span>
+</div>
+<div id="functions" class="vtable"><div id="fn-head" class="row head"></div><div id="fn-scroll"><div id="fn-rows"></div></div></div>
+</section>
+<section id="dir-section">
+<h2>Directories</h2>
+<div id="directories"></div>
+</section>
+</main>
+<script id="report-data" type="application/json">{data}</script>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"#,
+        title = escape(&title),
+        data = script_json(&data)?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_data_cannot_close_its_element() {
+        let value = serde_json::json!({"name": "</script><script>alert(1)</script>"});
+        let text = script_json(&value).unwrap();
+        assert!(!text.contains("</"));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
+
+    #[test]
+    fn titles_are_escaped() {
+        assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(size_text(512), "512 bytes");
+        assert_eq!(size_text(2048), "2 KB");
+        assert_eq!(size_text(3 << 20), "3.0 MB");
+    }
+}
