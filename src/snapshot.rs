@@ -69,7 +69,7 @@ pub(crate) struct Function {
     pub end_line: u32,
     /// [`Snapshot::function_metrics`]' values, `null` where the analysis
     /// level did not compute one.
-    #[serde(rename = "v")]
+    #[serde(rename = "v", serialize_with = "compact_values")]
     pub values: Vec<Option<f64>>,
     /// The worst ratio to a limit.
     #[serde(rename = "w")]
@@ -77,6 +77,20 @@ pub(crate) struct Function {
     /// Indexes into `values` of the metrics it breaks.
     #[serde(rename = "x")]
     pub broken: Vec<usize>,
+}
+
+/// Whole values (most of them: counts, complexities) as integers: `2`
+/// rather than `2.0`, a smaller page and faster to write.
+fn compact_values<S: serde::Serializer>(values: &[Option<f64>], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(values.len()))?;
+    for v in values {
+        match v {
+            Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => seq.serialize_element(&(*v as i64))?,
+            other => seq.serialize_element(other)?,
+        }
+    }
+    seq.end()
 }
 
 /// A directory's summary (the `stats` of its files).
@@ -110,10 +124,8 @@ pub(crate) fn snapshot(
     project: &str,
     created: u64,
 ) -> Snapshot {
-    let mut out_files = Vec::with_capacity(files.len());
-    for f in files {
-        out_files.push(file_entry(f));
-    }
+    let out_files: Vec<File> = files.iter().map(file_entry).collect();
+    let directories = directories(files, &out_files, base_rules);
     Snapshot {
         snapshot_version: SNAPSHOT_VERSION,
         antipasta: env!("CARGO_PKG_VERSION").to_string(),
@@ -130,7 +142,7 @@ pub(crate) fn snapshot(
                 )
             })
             .collect(),
-        directories: directories(files, &out_files, base_rules),
+        directories,
         files: out_files,
     }
 }

@@ -192,7 +192,7 @@ pub(crate) struct Distribution {
 
 impl Distribution {
     fn of(mut values: Vec<f64>, over: usize) -> Distribution {
-        values.sort_by(f64::total_cmp);
+        values.sort_unstable_by(f64::total_cmp);
         let count = values.len();
         let total: f64 = values.iter().sum();
         if count == 0 {
@@ -285,7 +285,7 @@ pub(crate) fn stats(
             .iter()
             .map(|(name, members)| group_stats(name, members, metrics, base_rules))
             .collect(),
-        top: worst_functions(files, top),
+        top: worst_functions(files, metrics, top),
     }
 }
 
@@ -367,7 +367,8 @@ fn collect(files: &[&StatFile<'_>], metric: MetricKind, scope: Scope) -> (Vec<f6
 
 /// How far `value` is towards `rule`'s limit: 1 at the limit, above 1 past
 /// it. A minimum (`>=`, `>`) counts the other way; an (in)equality rule is
-/// 1 when broken, else 0. Capped at 100 (a limit of 0).
+/// 1 when broken, else 0. A division by zero (a limit of 0, a minimum
+/// against 0) gives [`RATIO_CAP`].
 pub(crate) fn limit_ratio(rule: &Rule, value: f64) -> f64 {
     let ratio = match rule.comparison {
         Comparison::Le | Comparison::Lt => value / rule.threshold,
@@ -377,9 +378,12 @@ pub(crate) fn limit_ratio(rule: &Rule, value: f64) -> f64 {
     if ratio.is_nan() {
         0.0
     } else {
-        ratio.clamp(0.0, 100.0)
+        ratio.clamp(0.0, RATIO_CAP)
     }
 }
+
+/// The ratio of a value infinitely past its limit.
+pub(crate) const RATIO_CAP: f64 = 1e6;
 
 /// A function's worst ratio over the function rules of its file, with the
 /// rule and value that give it; `None` when no rule applies.
@@ -401,37 +405,64 @@ pub(crate) fn worst_ratio(
     worst
 }
 
-/// The `n` functions with the highest ratio to a limit, worst first (ties
-/// by path and line).
-pub(crate) fn worst_functions(files: &[StatFile<'_>], n: usize) -> Vec<WorstFunction> {
+/// The `n` functions with the highest ratio to a limit of one of
+/// `metrics`, worst first (ties by path and line). Ranks positions first
+/// and names only the `n` kept: a large tree has tens of thousands of
+/// functions.
+pub(crate) fn worst_functions(
+    files: &[StatFile<'_>],
+    metrics: &[MetricKind],
+    n: usize,
+) -> Vec<WorstFunction> {
     if n == 0 {
         return Vec::new();
     }
-    let mut all: Vec<WorstFunction> = Vec::new();
-    for f in files {
+    let rules: Vec<Vec<Rule>> = files
+        .iter()
+        .map(|f| {
+            f.rules
+                .iter()
+                .filter(|r| metrics.contains(&r.metric))
+                .copied()
+                .collect()
+        })
+        .collect();
+    let mut ranked: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
         let Some(analysis) = f.analysis else { continue };
-        for func in &analysis.functions {
-            if let Some((ratio, metric, value, limit)) = worst_ratio(analysis, func, &f.rules) {
-                all.push(WorstFunction {
-                    path: f.path.to_string(),
-                    name: func.qualname.clone(),
-                    line: func.line,
-                    ratio,
-                    metric,
-                    value,
-                    limit,
-                });
+        for (j, func) in analysis.functions.iter().enumerate() {
+            if let Some((ratio, ..)) = worst_ratio(analysis, func, &rules[i]) {
+                ranked.push((ratio, i, j));
             }
         }
     }
-    all.sort_by(|a, b| {
-        b.ratio
-            .total_cmp(&a.ratio)
-            .then_with(|| a.path.cmp(&b.path))
-            .then(a.line.cmp(&b.line))
-    });
-    all.truncate(n);
-    all
+    // Files are in path order, functions in line order: (i, j) breaks ties.
+    let order = |a: &(f64, usize, usize), b: &(f64, usize, usize)| {
+        b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2)))
+    };
+    if ranked.len() > n {
+        ranked.select_nth_unstable_by(n - 1, order);
+        ranked.truncate(n);
+    }
+    ranked.sort_unstable_by(order);
+    ranked
+        .into_iter()
+        .filter_map(|(_, i, j)| {
+            let f = &files[i];
+            let analysis = f.analysis?;
+            let func = &analysis.functions[j];
+            let (ratio, metric, value, limit) = worst_ratio(analysis, func, &rules[i])?;
+            Some(WorstFunction {
+                path: f.path.to_string(),
+                name: func.qualname.clone(),
+                line: func.line,
+                ratio,
+                metric,
+                value,
+                limit,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -515,7 +546,13 @@ mod tests {
         assert_eq!(limit_ratio(&max, 15.0), 1.5);
         let min = Rule::with_defaults(MetricKind::MaintainabilityIndex, 50.0);
         assert_eq!(limit_ratio(&min, 25.0), 2.0);
-        assert_eq!(limit_ratio(&min, 0.0), 100.0);
+        assert_eq!(limit_ratio(&min, 0.0), RATIO_CAP);
+        let big = Rule::with_defaults(MetricKind::HalsteadVolume, 1000.0);
+        assert_eq!(
+            limit_ratio(&big, 2_577_350.0),
+            2577.35,
+            "no cap short of infinity"
+        );
     }
 
     #[test]
@@ -531,7 +568,7 @@ mod tests {
             violations: &[],
             rules,
         }];
-        let top = worst_functions(&files, 5);
+        let top = worst_functions(&files, &MetricKind::ALL, 5);
         assert_eq!(top.len(), 2);
         assert_eq!(top[0].name, "branchy");
         assert_eq!(top[0].value, 3.0);

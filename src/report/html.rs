@@ -45,16 +45,48 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// JSON safe inside a `<script>` element: no `</script>` (nor `<!--`) can
-/// end it early, whatever a path or a function name holds.
-fn script_json(value: &serde_json::Value) -> io::Result<String> {
-    let text = serde_json::to_string(value)?;
-    Ok(text
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029"))
+/// Passes JSON through with `<`, `>` and `&` written as `\u003c`,
+/// `\u003e` and `\u0026`, so that nothing a path or a function name holds
+/// (`</script>`, `<!--`) can end the `<script>` element early. JSON has
+/// these characters only inside strings, where the escapes mean the same.
+/// The data element is never run as script, so U+2028 needs nothing.
+struct ScriptSafe<'a>(&'a mut dyn Write);
+
+impl Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut start = 0;
+        for (i, b) in buf.iter().enumerate() {
+            let escaped: &[u8] = match b {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                b'&' => b"\\u0026",
+                _ => continue,
+            };
+            self.0.write_all(&buf[start..i])?;
+            self.0.write_all(escaped)?;
+            start = i + 1;
+        }
+        self.0.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// The page's data: `{"snapshot": …, "delta": …}`, written straight from
+/// the values (a large tree's snapshot is megabytes: no copy of it).
+fn write_data(snapshot: &Snapshot, delta: Option<&Delta>, out: &mut dyn Write) -> io::Result<()> {
+    // serde_json writes token by token: buffer before the escaping, so
+    // that it scans and passes on large chunks.
+    let mut safe = io::BufWriter::with_capacity(64 << 10, ScriptSafe(out));
+    safe.write_all(b"{\"snapshot\":")?;
+    serde_json::to_writer(&mut safe, snapshot)?;
+    safe.write_all(b",\"delta\":")?;
+    serde_json::to_writer(&mut safe, &delta)?;
+    safe.write_all(b"}")?;
+    safe.flush()
 }
 
 pub(crate) fn render(
@@ -62,8 +94,7 @@ pub(crate) fn render(
     delta: Option<&Delta>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let data = serde_json::json!({ "snapshot": snapshot, "delta": delta });
-    let title = format!("antipasta report: {}", snapshot.project);
+    let title = escape(&format!("antipasta report: {}", snapshot.project));
     write!(
         out,
         r#"<!DOCTYPE html>
@@ -106,13 +137,12 @@ pub(crate) fn render(
 <div id="directories"></div>
 </section>
 </main>
-<script id="report-data" type="application/json">{data}</script>
-<script>{SCRIPT}</script>
-</body>
-</html>
-"#,
-        title = escape(&title),
-        data = script_json(&data)?,
+<script id="report-data" type="application/json">"#
+    )?;
+    write_data(snapshot, delta, out)?;
+    write!(
+        out,
+        "</script>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )
 }
 
@@ -122,9 +152,11 @@ mod tests {
 
     #[test]
     fn script_data_cannot_close_its_element() {
-        let value = serde_json::json!({"name": "</script><script>alert(1)</script>"});
-        let text = script_json(&value).unwrap();
-        assert!(!text.contains("</"));
+        let value = serde_json::json!({"name": "</script><!-- a & b >"});
+        let mut out = Vec::new();
+        serde_json::to_writer(ScriptSafe(&mut out), &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value);
     }

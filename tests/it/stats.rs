@@ -265,6 +265,10 @@ fn stats_choose_metrics_by_prefix_and_rank_the_worst() {
         !worst["path"].as_str().unwrap().starts_with("scripts/"),
         "{worst}"
     );
+    assert!(
+        top.iter().all(|t| t["metric"] == "cognitive_complexity"),
+        "-m cog,loc ranks by the cognitive limit only: {top:?}"
+    );
     assert_eq!(
         worst["ratio"].as_f64().unwrap(),
         worst["value"].as_f64().unwrap() / worst["limit"]["threshold"].as_f64().unwrap()

@@ -28,9 +28,13 @@
     return e;
   }
 
+  // Compact enough for a narrow column: 3.25, 734, 15.7k, 2.3M.
   function fmt(v) {
     if (v === null || v === undefined) return "–";
-    if (Math.abs(v - Math.round(v)) < 1e-9) return String(Math.round(v));
+    var a = Math.abs(v);
+    if (a >= 1e6) return (v / 1e6).toFixed(1) + "M";
+    if (a >= 1e4) return (v / 1e3).toFixed(1) + "k";
+    if (a >= 100 || Math.abs(v - Math.round(v)) < 1e-9) return String(Math.round(v));
     return v.toFixed(2);
   }
 
