@@ -105,6 +105,9 @@ pub(crate) enum Command {
     /// directory summary), or its JSON snapshot; with `--baseline`, what
     /// changed since an earlier snapshot.
     Report(ReportArgs),
+    /// Hotspots from the branch's history: churn × complexity per file and
+    /// per function, change coupling, and one function's trend.
+    Hotspots(HotspotsArgs),
     /// Join the JSON reports of `metrics --shard K/N` jobs into one report,
     /// in any format, with the exit code of the whole run.
     Merge(MergeArgs),
@@ -136,6 +139,7 @@ impl Command {
             Command::Merge(_) => "merge",
             Command::Stats(_) => "stats",
             Command::Report(_) => "report",
+            Command::Hotspots(_) => "hotspots",
             Command::Baseline(_) => "baseline",
             Command::Hook(_) => "hook",
             Command::Config(_) => "config",
@@ -317,6 +321,7 @@ pub(crate) struct StatsArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum StatsFormat {
+    #[value(alias = "text")]
     Table,
     Json,
     Csv,
@@ -351,6 +356,53 @@ pub(crate) struct ReportArgs {
 pub(crate) enum ReportFormat {
     Html,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HotspotsArgs {
+    /// Only files under these paths (default: the whole repository).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// How far back: a duration (`90d`, `12w`, `1y`), a date
+    /// (`2026-01-31`) or a revision (commits since it). Default: all.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// At most N commits (the newest).
+    #[arg(long, value_name = "N")]
+    pub max_commits: Option<usize>,
+
+    /// Follow every parent (each change counted in the commit that made
+    /// it; merges add nothing), not only first parents (the default, as
+    /// `git log --first-parent`: a merge counts as one change).
+    #[arg(long)]
+    pub all_parents: bool,
+
+    /// How many files and functions to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+
+    /// Pairs that changed together in at least N commits count as coupled.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub min_shared: u32,
+
+    /// The trend of one function, `path::Qual.name`: its metrics at each
+    /// commit that changed it.
+    #[arg(long, value_name = "PATH::NAME")]
+    pub function: Option<String>,
+
+    /// `text`, `json` or `csv`.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: StatsFormat,
+
+    /// Override a threshold for this run, e.g. `-t cognitive_complexity=20`.
+    #[arg(short = 't', long = "threshold", value_name = "METRIC=VALUE")]
+    pub thresholds: Vec<String>,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Which files of a tree count, beyond the configuration (the Python

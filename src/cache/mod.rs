@@ -42,6 +42,7 @@
 //! never changes a run's result.
 
 pub(crate) mod admin;
+mod commits;
 pub(crate) mod content;
 mod history;
 mod record;

@@ -24,6 +24,7 @@ mod findings;
 mod github;
 mod gitlab;
 pub(crate) mod history;
+pub(crate) mod hotspots;
 pub(crate) mod html;
 mod json;
 mod junit;

@@ -15,6 +15,7 @@ use anyhow::{bail, Context, Result};
 mod baseline;
 mod commands;
 mod gate;
+mod hotspots;
 mod metrics;
 mod prepare;
 mod stats;
@@ -127,6 +128,7 @@ fn run_command(cli: Cli, env: Environment, out: &mut dyn Write) -> Result<ExitCo
         Command::Merge(args) => metrics::merge(&cwd, config, args, &env, out),
         Command::Stats(args) => stats::stats(&cwd, config, args, &cache, &env, out),
         Command::Report(args) => stats::report(&cwd, config, args, &cache, &env, out),
+        Command::Hotspots(args) => hotspots::hotspots(&cwd, config, args, &cache, &env, out),
         Command::Baseline(cmd) => baseline::command(&cwd, config, cmd, &cache, &env, out),
         Command::Cache(cmd) => commands::cache(&cwd, &cache, cmd, out),
         Command::History(args) => commands::history(&cwd, config, &cache, args, &env, out),

@@ -7,6 +7,7 @@ mod common;
 mod first_day;
 mod formats;
 mod gate;
+mod hotspots;
 mod layouts;
 mod metrics;
 mod migrating;
