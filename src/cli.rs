@@ -350,6 +350,15 @@ pub(crate) struct ReportArgs {
     /// functions, and each directory's change.
     #[arg(long, value_name = "SNAPSHOT")]
     pub baseline: Option<PathBuf>,
+
+    /// Also rank hotspots from the branch's history (as `antipasta
+    /// hotspots`, first parents).
+    #[arg(long)]
+    pub hotspots: bool,
+
+    /// With `--hotspots`: how far back (`90d`, a date, a revision).
+    #[arg(long, value_name = "WHEN", requires = "hotspots")]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -39,6 +39,9 @@ pub(crate) struct Snapshot {
     /// Every directory holding a file, rolled up (a directory counts its
     /// subdirectories' files), `.` first.
     pub directories: Vec<Directory>,
+    /// `report --hotspots`: the ranking `hotspots --format json` prints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotspots: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -144,6 +147,7 @@ pub(crate) fn snapshot(
             .collect(),
         directories,
         files: out_files,
+        hotspots: None,
     }
 }
 

@@ -91,7 +91,10 @@ def open_page(browser, path):
     url = path.resolve().as_uri()
     started = time.monotonic()
     page.goto(url)
-    page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    try:
+        page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    except Exception:
+        raise SystemExit(f"FAIL [html]: {path.name} never became ready; errors: {errors[:5]}")
     loaded = time.monotonic() - started
     return page, errors, [r for r in requests if r != url], loaded
 
@@ -187,6 +190,41 @@ def small_checks(browser, binary, work, shots):
     page.close()
 
 
+def git(root, *args):
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                   env=dict(os.environ, GIT_AUTHOR_NAME="Dev", GIT_AUTHOR_EMAIL="dev@example.com",
+                            GIT_COMMITTER_NAME="Dev", GIT_COMMITTER_EMAIL="dev@example.com"))
+
+
+def hotspot_checks(browser, binary, work, shots):
+    root = work / "history"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    small_project(root)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first")
+    for depth in (3, 5, 8):
+        (root / "app/core.py").write_text(branchy("parse", depth) + "\n" + branchy("simple", 1))
+        (root / "lib/old.py").write_text(branchy("legacy", depth + 1))
+        git(root, "commit", "-q", "-am", f"depth {depth}")
+    expected = json.loads(run(binary, ["hotspots", "--format", "json", "--top", "50"], root))
+    run(binary, ["report", ".", "--hotspots", "-o", "hot.html"], root)
+    page, errors, others, _ = open_page(browser, root / "hot.html")
+    check(not errors and not others, f"hotspots report: no error, no request ({errors[:2]}, {others[:2]})")
+    check(page.is_visible("#hotspots-section"), "hotspots report: the section is shown")
+    files = page.locator("table.hot-files tbody tr")
+    check(files.count() == len(expected["files"]) > 0,
+          f"hotspots report: {len(expected['files'])} files ranked, as `hotspots` ranks them")
+    check(page.locator("table.hot-functions tbody tr").count() == len(expected["functions"]),
+          f"hotspots report: {len(expected['functions'])} functions ranked")
+    first = files.first.locator("td").first.inner_text()
+    check(first == expected["files"][0]["path"], f"hotspots report: {first} leads, as in `hotspots`")
+    check("4 commits" in page.inner_text("#hotspots-summary"), "hotspots report: the range is stated")
+    page.locator("#hotspots-section").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "report-hotspots.png"), full_page=False)
+    page.close()
+
+
 def large_checks(browser, binary, work):
     root = work / "large"
     for d in range(60):
@@ -228,6 +266,7 @@ def main():
                       "--disable-quic"],
             )
             small_checks(browser, binary, work, shots)
+            hotspot_checks(browser, binary, work, shots)
             large_checks(browser, binary, work)
             browser.close()
     finally:

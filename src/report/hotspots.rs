@@ -27,21 +27,25 @@ pub(crate) fn render(
     match format {
         Format::Text => text(h, trend, range, out),
         Format::Json => {
-            let value = json!({
-                "version": HOTSPOTS_VERSION,
-                "range": range,
-                "score": "commits / most commits of any file (or function) × worst ratio to a limit now",
-                "files": h.files,
-                "functions": h.functions,
-                "file_coupling": h.file_coupling,
-                "function_coupling": h.function_coupling,
-                "trend": trend,
-            });
-            serde_json::to_writer_pretty(&mut *out, &value)?;
+            serde_json::to_writer_pretty(&mut *out, &to_json(h, trend, range))?;
             writeln!(out)
         }
         Format::Csv => csv(h, trend, out),
     }
+}
+
+/// The JSON form (also what the HTML report embeds).
+pub(crate) fn to_json(h: &Hotspots, trend: Option<&Trend>, range: &Range) -> serde_json::Value {
+    json!({
+        "version": HOTSPOTS_VERSION,
+        "range": range,
+        "score": "commits / most commits of any file (or function) × worst ratio to a limit now",
+        "files": h.files,
+        "functions": h.functions,
+        "file_coupling": h.file_coupling,
+        "function_coupling": h.function_coupling,
+        "trend": trend,
+    })
 }
 
 /// `2026-03-01`: a commit time as a UTC date.

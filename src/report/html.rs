@@ -123,6 +123,11 @@ pub(crate) fn render(
 <h2>Since the baseline</h2>
 <div id="delta"></div>
 </section>
+<section id="hotspots-section" hidden>
+<h2>Hotspots <small>score: changes ÷ most changes × worst ratio to a limit now</small></h2>
+<p id="hotspots-summary"></p>
+<div id="hotspots"></div>
+</section>
 <section id="table-section">
 <h2>Functions</h2>
 <div class="controls">

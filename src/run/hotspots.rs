@@ -55,142 +55,35 @@ pub(super) fn hotspots(
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
     report::warn(&warnings);
-    let repo = crate::git::open(cwd)?;
-    let workdir = crate::git::work_dir(&repo)
-        .map(Path::to_path_buf)
-        .ok_or_else(|| anyhow!("hotspots needs a repository with a working tree"))?;
-    let head = repo
-        .head_id()
-        .map_err(|_| {
-            anyhow!("the repository has no commit yet: hotspots reads the history of HEAD")
-        })?
-        .detach();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let since = args
-        .since
-        .as_deref()
-        .map_or(churn::Since::Always, |s| churn::parse_since(s, now));
-    let mut commits = churn::walk(
-        &repo,
-        head,
-        &since,
-        args.max_commits.unwrap_or(0),
-        !args.all_parents,
-    )?;
-    commits.reverse();
-    let selection = Selection::new(cwd, &workdir, &root, &args.paths, &settings)?;
-
-    let options = MetricOptions {
-        mi_multi_as_comments: settings.mi_multi_as_comments,
-        function_hashes: true,
+    let wanted = History {
+        paths: args.paths.clone(),
+        since: args.since.clone(),
+        max_commits: args.max_commits.unwrap_or(0),
+        all_parents: args.all_parents,
+        top: args.top,
+        min_shared: args.min_shared,
     };
-    let cache_options = cache.with_configured_size(settings.cache_size_bytes);
-    let mut notices = Vec::new();
-    let store = crate::cache::location(&cache_options, Some(&repo)).and_then(|dir| {
-        Cache::open(
-            &dir,
-            super::cache_fingerprint(&settings, options),
-            &cache_options,
-            &mut notices,
-        )
-    });
-    report::warn(&notices);
-    // It writes the cache and `-o` only.
-    prepare::sandbox(
-        (&settings, &root, cwd),
-        store.as_ref().map(Cache::dir),
-        &args.output.iter().cloned().collect::<Vec<_>>(),
-        env,
-    );
-    let record_key = format!(
-        "r{RECORD_VERSION}/{:016x}{}",
-        settings.fingerprint(),
-        settings.python_extensions.join(",")
-    );
-
-    timings::step(Step::Analysis);
-    let order: Vec<usize> = (0..commits.len()).collect();
-    let ctx = RecordContext {
-        settings: &settings,
-        options,
-        cache: store.as_ref(),
-        key: &record_key,
-        first_parent: !args.all_parents,
-    };
-    let thread_safe = repo.clone().into_sync();
-    let records = map_in_order_with(
-        &commits,
-        &order,
-        Budget::from_start(0),
-        || Ok(thread_safe.to_thread_local()),
-        |repo, commit| ctx.record(repo, commit),
+    let outputs: Vec<PathBuf> = args.output.iter().cloned().collect();
+    let ranked = rank_history(
+        cwd,
+        (&settings, &root),
+        &wanted,
+        cache,
+        Some((env, &outputs)),
     )?;
-    let mut kept: Vec<(CommitMeta<'_>, CommitRecord)> = Vec::with_capacity(commits.len());
-    for (commit, record) in commits.iter().zip(records) {
-        let Some(record) = record else {
-            bail!("stopped before every commit was read");
-        };
-        let mut record = record?;
-        record.files.retain(|f| selection.wants(&f.path));
-        kept.push((
-            CommitMeta {
-                time: commit.time,
-                author: &commit.author,
-            },
-            record,
-        ));
-    }
-    timings::step(Step::Judge);
-    let replayed: Vec<(CommitMeta<'_>, &CommitRecord)> = kept
-        .iter()
-        .map(|(m, r)| {
-            (
-                CommitMeta {
-                    time: m.time,
-                    author: m.author,
-                },
-                r,
-            )
-        })
-        .collect();
-    let histories = hotspots::replay(&replayed, MAX_CHANGESET);
-    let present = PresentCode::read(&repo, head, &histories, &ctx, &selection);
-    if let Some(store) = store {
-        report::warn(&store.finish());
-    }
     timings::step(Step::Report);
-    let file_worst = |path: &str| present.files.get(path).copied();
-    let function_worst = |key: &hotspots::FunctionKey| present.functions.get(key).copied();
-    let ranking = hotspots::rank(
-        &histories,
-        commits.len(),
-        &Present {
-            file_worst: &file_worst,
-            function_worst: &function_worst,
-        },
-        args.top,
-        args.min_shared,
-    );
     let trend = match &args.function {
         None => None,
-        Some(spec) => Some(trend_of(&histories, spec, &commits)?),
-    };
-    let range = Range {
-        commits: commits.len(),
-        first_parent: !args.all_parents,
-        since: args.since.clone(),
-        oldest: commits.first().map(|c| c.time),
-        newest: commits.last().map(|c| c.time),
+        Some(spec) => Some(trend_of(&ranked.histories, spec, &ranked.commits)?),
     };
     let format = match args.format {
         crate::cli::StatsFormat::Table => report::hotspots::Format::Text,
         crate::cli::StatsFormat::Json => report::hotspots::Format::Json,
         crate::cli::StatsFormat::Csv => report::hotspots::Format::Csv,
     };
-    let render =
-        |w: &mut dyn Write| report::hotspots::render(&ranking, trend.as_ref(), &range, format, w);
+    let render = |w: &mut dyn Write| {
+        report::hotspots::render(&ranked.ranking, trend.as_ref(), &ranked.range, format, w)
+    };
     match &args.output {
         None => render(out).context("writing the output")?,
         Some(path) => {
@@ -204,6 +97,160 @@ pub(super) fn hotspots(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Which history a ranking reads, and how much of it it lists.
+pub(super) struct History {
+    pub paths: Vec<PathBuf>,
+    pub since: Option<String>,
+    /// 0: no limit.
+    pub max_commits: usize,
+    pub all_parents: bool,
+    pub top: usize,
+    pub min_shared: u32,
+}
+
+/// A ranking with what it was made from.
+pub(super) struct Ranked {
+    pub ranking: hotspots::Hotspots,
+    pub range: Range,
+    pub histories: Histories,
+    /// Oldest first.
+    pub commits: Vec<CommitInfo>,
+}
+
+/// Reads the history `wanted` names (records from the cache, or computed
+/// and cached) and ranks it against HEAD. `sandbox`: enter the sandbox
+/// once the cache is open, keeping these outputs writable (`None`: the
+/// caller has entered it).
+pub(super) fn rank_history(
+    cwd: &Path,
+    (settings, root): (&Settings, &Path),
+    wanted: &History,
+    cache: &CacheOptions,
+    sandbox: Option<(&Environment, &[PathBuf])>,
+) -> Result<Ranked> {
+    let repo = crate::git::open(cwd)?;
+    let workdir = crate::git::work_dir(&repo)
+        .map(Path::to_path_buf)
+        .ok_or_else(|| anyhow!("hotspots needs a repository with a working tree"))?;
+    let head = repo
+        .head_id()
+        .map_err(|_| {
+            anyhow!("the repository has no commit yet: hotspots reads the history of HEAD")
+        })?
+        .detach();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let since = wanted
+        .since
+        .as_deref()
+        .map_or(churn::Since::Always, |s| churn::parse_since(s, now));
+    let mut commits = churn::walk(&repo, head, &since, wanted.max_commits, !wanted.all_parents)?;
+    commits.reverse();
+    let selection = Selection::new(cwd, &workdir, root, &wanted.paths, settings)?;
+
+    let options = MetricOptions {
+        mi_multi_as_comments: settings.mi_multi_as_comments,
+        function_hashes: true,
+    };
+    let cache_options = cache.with_configured_size(settings.cache_size_bytes);
+    let mut notices = Vec::new();
+    let store = crate::cache::location(&cache_options, Some(&repo)).and_then(|dir| {
+        Cache::open(
+            &dir,
+            super::cache_fingerprint(settings, options),
+            &cache_options,
+            &mut notices,
+        )
+    });
+    report::warn(&notices);
+    if let Some((env, outputs)) = sandbox {
+        // It writes the cache and the outputs only.
+        prepare::sandbox(
+            (settings, root, cwd),
+            store.as_ref().map(Cache::dir),
+            outputs,
+            env,
+        );
+    }
+    let record_key = format!(
+        "r{RECORD_VERSION}/{:016x}{}",
+        settings.fingerprint(),
+        settings.python_extensions.join(",")
+    );
+
+    timings::step(Step::Analysis);
+    let order: Vec<usize> = (0..commits.len()).collect();
+    let ctx = RecordContext {
+        settings,
+        options,
+        cache: store.as_ref(),
+        key: &record_key,
+        first_parent: !wanted.all_parents,
+    };
+    let thread_safe = repo.clone().into_sync();
+    let records = map_in_order_with(
+        &commits,
+        &order,
+        Budget::from_start(0),
+        || Ok(thread_safe.to_thread_local()),
+        |repo, commit| ctx.record(repo, commit),
+    )?;
+    let mut kept: Vec<CommitRecord> = Vec::with_capacity(commits.len());
+    for record in records {
+        let Some(record) = record else {
+            bail!("stopped before every commit was read");
+        };
+        let mut record = record?;
+        record.files.retain(|f| selection.wants(&f.path));
+        kept.push(record);
+    }
+    timings::step(Step::Judge);
+    let replayed: Vec<(CommitMeta<'_>, &CommitRecord)> = commits
+        .iter()
+        .zip(&kept)
+        .map(|(c, r)| {
+            (
+                CommitMeta {
+                    time: c.time,
+                    author: &c.author,
+                },
+                r,
+            )
+        })
+        .collect();
+    let histories = hotspots::replay(&replayed, MAX_CHANGESET);
+    let present = PresentCode::read(&repo, head, &histories, &ctx, &selection);
+    if let Some(store) = store {
+        report::warn(&store.finish());
+    }
+    let file_worst = |path: &str| present.files.get(path).copied();
+    let function_worst = |key: &hotspots::FunctionKey| present.functions.get(key).copied();
+    let ranking = hotspots::rank(
+        &histories,
+        commits.len(),
+        &Present {
+            file_worst: &file_worst,
+            function_worst: &function_worst,
+        },
+        wanted.top,
+        wanted.min_shared,
+    );
+    let range = Range {
+        commits: commits.len(),
+        first_parent: !wanted.all_parents,
+        since: wanted.since.clone(),
+        oldest: commits.first().map(|c| c.time),
+        newest: commits.last().map(|c| c.time),
+    };
+    Ok(Ranked {
+        ranking,
+        range,
+        histories,
+        commits,
+    })
 }
 
 /// `--function path::Qual.name` → its changes, with each commit's id and time.

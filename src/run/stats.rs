@@ -192,6 +192,8 @@ pub(super) fn report(
     let outputs = std::iter::once(output.clone())
         .chain(beside.clone())
         .collect();
+    let mut paths = args.tree.paths.clone();
+    paths.extend(args.tree.directories.iter().cloned());
     let tree = match run_tree(cwd, explicit_config, args.tree, outputs, (cache, env))? {
         Ok(tree) => tree,
         Err(code) => return Ok(ExitCode::from(code)),
@@ -205,8 +207,26 @@ pub(super) fn report(
     let created = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let snapshot =
+    let mut snapshot =
         crate::snapshot::snapshot(&files, &enabled_rules(&tree.settings), &project, created);
+    if args.hotspots {
+        let wanted = super::hotspots::History {
+            paths: paths.clone(),
+            since: args.since.clone(),
+            max_commits: 0,
+            all_parents: false,
+            top: 50,
+            min_shared: 3,
+        };
+        // The tree run entered the sandbox: the cache and outputs stay writable.
+        let ranked =
+            super::hotspots::rank_history(cwd, (&tree.settings, &tree.root), &wanted, cache, None)?;
+        snapshot.hotspots = Some(report::hotspots::to_json(
+            &ranked.ranking,
+            None,
+            &ranked.range,
+        ));
+    }
     let delta = baseline
         .as_ref()
         .map(|(name, before)| crate::snapshot::delta(before, &snapshot, name));

@@ -482,6 +482,67 @@
       });
   }
 
+  // ---- hotspots (report --hotspots) ----------------------------------------
+
+  function date(seconds) {
+    return new Date(seconds * 1000).toISOString().slice(0, 10);
+  }
+
+  function simpleTable(cls, heads, rows) {
+    var t = el("table", "dirs " + cls);
+    var tr = el("tr");
+    heads.forEach(function (h) { tr.appendChild(el("th", null, h)); });
+    var thead = el("thead");
+    thead.appendChild(tr);
+    t.appendChild(thead);
+    var tbody = el("tbody");
+    rows.forEach(function (r) {
+      var row = el("tr");
+      r.cells.forEach(function (v, i) {
+        row.appendChild(el("td", null, typeof v === "number" ? fmt(v) : v));
+      });
+      if (r.click) row.addEventListener("click", r.click);
+      tbody.appendChild(row);
+    });
+    t.appendChild(tbody);
+    return t;
+  }
+
+  function drawHotspots() {
+    var h = snap.hotspots;
+    if (!h) return;
+    document.getElementById("hotspots-section").hidden = false;
+    var r = h.range;
+    document.getElementById("hotspots-summary").textContent =
+      plural(r.commits, "commit", "commits") + (r.first_parent ? " (first parents" : " (all parents") +
+      (r.since ? ", since " + r.since : "") +
+      (r.oldest ? ", " + date(r.oldest) + " to " + date(r.newest) : "") + ")";
+    var box = document.getElementById("hotspots");
+    var byPath = {};
+    snap.files.forEach(function (f) { byPath[f.path] = f; });
+    box.appendChild(el("h3", null, "Files"));
+    box.appendChild(simpleTable("hot-files",
+      ["path", "score", "commits", "+lines", "−lines", "authors", "last change", "worst"],
+      h.files.map(function (f) {
+        return {
+          cells: [f.path, f.score, f.commits, f.added, f.removed, f.authors, date(f.last), f.worst],
+          click: byPath[f.path] ? function () { zoom(null, byPath[f.path]); map.scrollIntoView(); } : null
+        };
+      })));
+    box.appendChild(el("h3", null, "Functions"));
+    box.appendChild(simpleTable("hot-functions",
+      ["function", "score", "changes", "worst", "cyc", "cog"],
+      h.functions.map(function (f) {
+        return { cells: [f.path + "::" + f.name, f.score, f.changes, f.worst, f.metrics[0], f.metrics[1]] };
+      })));
+    [["file_coupling", "Files that change together"], ["function_coupling", "Functions that change together"]]
+      .forEach(function (k) {
+        box.appendChild(el("h3", null, k[1]));
+        box.appendChild(simpleTable("hot-coupling", ["a", "b", "shared commits", "degree"],
+          h[k[0]].map(function (c) { return { cells: [c.a, c.b, c.shared, c.degree] }; })));
+      });
+  }
+
   // ---- start ----------------------------------------------------------------
 
   var violations = 0, errors = 0;
@@ -498,6 +559,7 @@
   drawMap();
   drawRows(true);
   drawDelta();
+  drawHotspots();
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
