@@ -668,7 +668,8 @@ pub(crate) enum ConfigCommand {
     /// Convert the Python antipasta's .antipasta.yaml into .antipasta.toml
     /// (the original is kept as .antipasta.yaml.bak).
     Migrate {
-        /// The YAML file to convert (default: .antipasta.yaml in the current directory).
+        /// The YAML file to convert (default: .antipasta.yaml in the current
+        /// directory, else .antipasta.yml).
         path: Option<PathBuf>,
     },
 }

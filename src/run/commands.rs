@@ -73,7 +73,15 @@ pub(super) fn config(
             write!(out, "{}", config::show(&loaded.settings))?;
         }
         ConfigCommand::Migrate { path } => {
-            let yaml = path.unwrap_or_else(|| cwd.join(".antipasta.yaml"));
+            // Discovery reads either spelling; so does migrate.
+            let yaml = path.unwrap_or_else(|| {
+                let yml = cwd.join(".antipasta.yml");
+                if !cwd.join(".antipasta.yaml").exists() && yml.exists() {
+                    yml
+                } else {
+                    cwd.join(".antipasta.yaml")
+                }
+            });
             let migrated = config::migrate_yaml_file(&yaml)?;
             writeln!(
                 out,

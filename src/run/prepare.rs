@@ -50,6 +50,10 @@ pub(crate) struct Environment {
     /// Not a variable: `--metrics-file`, which every checking mode honours
     /// (relative to the current directory).
     pub metrics_file: Option<PathBuf>,
+    /// Where an instrumented (coverage) build writes its profiles
+    /// (`LLVM_PROFILE_FILE`'s directory): the sandbox keeps it writable,
+    /// or every process of a coverage run would lose its counts.
+    pub profile_dir: Option<PathBuf>,
 }
 
 impl Environment {
@@ -82,6 +86,10 @@ impl Environment {
                 && var("CI").is_none_or(|v| v.is_empty()),
             log: non_empty("ANTIPASTA_LOG"),
             metrics_file: None,
+            profile_dir: std::env::var_os("LLVM_PROFILE_FILE")
+                .map(PathBuf::from)
+                .and_then(|f| f.parent().map(Path::to_path_buf))
+                .filter(|d| d.is_absolute()),
             #[cfg(debug_assertions)]
             sandbox_probe: std::env::var_os("ANTIPASTA_TEST_SANDBOX_PROBE").map(PathBuf::from),
         }
@@ -206,6 +214,7 @@ pub(crate) fn sandbox(
         .into_iter()
         .chain(outputs)
         .chain(metrics_file.as_deref().map(parent))
+        .chain(env.profile_dir.clone())
         .collect();
     let status = crate::sandbox::enter(settings.sandbox, &writable);
     #[cfg(debug_assertions)]

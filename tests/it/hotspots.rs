@@ -284,3 +284,68 @@ fn hotspots_need_a_commit() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no commit yet"), "{}", stderr(&out));
 }
+
+#[test]
+fn text_and_csv_rank_the_same_files_and_functions() {
+    let repo = history();
+    let text = stdout(&antipasta(repo.path(), &["hotspots", "--min-shared", "2"]));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("6 commits (first parents, "), "{text}");
+    let section = |title: &str| -> Vec<&str> {
+        let start = lines
+            .iter()
+            .position(|l| l.starts_with(title))
+            .unwrap_or_else(|| panic!("{title}: {text}"));
+        lines[start + 1..]
+            .iter()
+            .take_while(|l| !l.is_empty())
+            .copied()
+            .collect()
+    };
+    let files = section("files (");
+    assert!(files[0].contains("score  commits  +lines"), "{text}");
+    assert_eq!(files.len(), 3, "header, util.py and core_app.py: {text}");
+    assert!(
+        files[1].ends_with("  util.py"),
+        "the most changed file leads: {text}"
+    );
+    let functions = section("functions (");
+    assert_eq!(functions.len(), 4, "header and three functions: {text}");
+    assert!(functions[1].ends_with("util.py::helper"), "{text}");
+    let coupled = section("files that change together");
+    assert_eq!(coupled.len(), 1, "{text}");
+    assert!(
+        coupled[0]
+            .trim_start()
+            .starts_with("0.50     2  app.py  util.py"),
+        "{text}"
+    );
+    // parse and helper were added together (c1) and changed together (c2):
+    // 2 shared of their 2 and 4 changes.
+    assert_eq!(
+        section("functions that change together"),
+        ["   0.67     2  core_app.py::parse  util.py::helper"]
+    );
+    let csv = stdout(&antipasta(
+        repo.path(),
+        &["hotspots", "--format", "csv", "--min-shared", "2"],
+    ));
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "kind", "path", "name", "score", "commits", "added", "removed", "authors", "last",
+            "worst"
+        ]
+    );
+    assert_eq!(
+        (rows[1][0], rows[1][1], rows[1][4]),
+        ("file", "util.py", "4")
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r[0] == "function" && r[1] == "util.py" && r[2] == "helper" && r[4] == "4"));
+    assert!(rows
+        .iter()
+        .any(|r| r[0] == "file_coupling" && r[1] == "app.py" && r[2] == "util.py" && r[4] == "2"));
+}
