@@ -68,6 +68,11 @@ pub(crate) fn check_size(size: u64, limit: u64) -> Result<(), Skip> {
 /// Size and content checks on the raw bytes; `limit` 0 means no size limit.
 pub(crate) fn check_bytes(bytes: &[u8], limit: u64) -> Result<(), Skip> {
     check_size(bytes.len() as u64, limit)?;
+    // A UTF-16 or UTF-32 file is full of NUL bytes but is not binary: the
+    // decoder says what it is and how to fix it (save it as UTF-8).
+    if crate::source::wide_bom(bytes).is_some() {
+        return Ok(());
+    }
     match memchr::memchr(0, bytes) {
         Some(offset) => Err(Skip::Binary { offset }),
         None => Ok(()),

@@ -158,7 +158,7 @@ impl Encoding {
 }
 
 /// A UTF-16 or UTF-32 byte order mark at the start of `bytes`.
-fn wide_bom(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn wide_bom(bytes: &[u8]) -> Option<&'static str> {
     // UTF-32 LE starts like UTF-16 LE: test it first.
     if bytes.starts_with(b"\xFF\xFE\x00\x00") {
         Some("UTF-32 (little-endian)")

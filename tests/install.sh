@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every install route, end to end (README, "Install"):
+# Every install route, end to end (docs/install.md):
 #
 # 1. the wheel: built by maturin with the dist profile, installed with no
 #    package index and no Rust toolchain on PATH into a fresh virtual

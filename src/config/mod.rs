@@ -612,7 +612,14 @@ pub(crate) fn apply_threshold_override(settings: &mut Settings, spec: &str) -> a
         let mut msg = format!("invalid threshold `{spec}`: unknown metric `{name}`");
         match diagnostic::did_you_mean(name, MetricKind::ALL.iter().map(|m| m.name())) {
             Some(best) => msg.push_str(&format!("; did you mean `{best}`?")),
-            None => msg.push_str(&format!("; known metrics: {}", diagnostic::metric_list())),
+            None => {
+                let short: Vec<&str> = THRESHOLD_PREFIXES.iter().map(|(p, _)| *p).collect();
+                msg.push_str(&format!(
+                    "; known metrics: {}, or the short names {}",
+                    diagnostic::metric_list(),
+                    short.join(", ")
+                ))
+            }
         }
         bail!(msg);
     };

@@ -217,7 +217,12 @@ fn is_gate_report(text: &str) -> bool {
 fn parse(text: &str) -> Result<Parsed> {
     let trimmed = text.trim_start();
     let first_line = trimmed.lines().next().unwrap_or("");
-    let one_document = serde_json::from_str::<Value>(first_line).is_err();
+    // A report on one line (`jq -c`) is one document, not JSON Lines: its
+    // first line is the whole document, with `files` in it.
+    let one_document = match serde_json::from_str::<Value>(first_line) {
+        Err(_) => true,
+        Ok(v) => v.get("files").is_some() && trimmed.trim_end().lines().count() == 1,
+    };
     if one_document {
         #[derive(Deserialize)]
         struct Document {

@@ -53,8 +53,13 @@ pub(super) fn load(
     let (path, named) = locate(cwd, root, settings, args.baseline.as_deref());
     if !path.exists() {
         if named {
+            // The command must write this file, not the default one.
+            let create = match args.baseline.as_deref() {
+                Some(given) => format!("antipasta baseline create --baseline {}", given.display()),
+                None => "antipasta baseline create".to_string(),
+            };
             bail!(
-                "baseline {} does not exist; create it with `antipasta baseline create`",
+                "baseline {} does not exist; create it with `{create}`",
                 path.display()
             );
         }

@@ -134,12 +134,16 @@ pub(super) fn rank_history(
     let workdir = crate::git::work_dir(&repo)
         .map(Path::to_path_buf)
         .ok_or_else(|| anyhow!("hotspots needs a repository with a working tree"))?;
-    let head = repo
-        .head_id()
-        .map_err(|_| {
-            anyhow!("the repository has no commit yet: hotspots reads the history of HEAD")
-        })?
-        .detach();
+    let head = match repo.head_id() {
+        Ok(id) => id.detach(),
+        Err(e) => {
+            let unborn = repo.head().is_ok_and(|h| h.is_unborn());
+            if unborn {
+                bail!("the repository has no commit yet: hotspots reads the history of HEAD");
+            }
+            bail!("cannot read HEAD: {e}");
+        }
+    };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);

@@ -249,8 +249,10 @@ fn a_named_ledger_must_exist_and_parse() {
     let (code, text) = metrics(&repo, &["--baseline", "nope.json"]);
     assert_eq!(code, Some(2));
     assert!(
-        text.contains("does not exist; create it with `antipasta baseline create`"),
-        "{text}"
+        text.contains(
+            "does not exist; create it with `antipasta baseline create --baseline nope.json`"
+        ),
+        "the hint writes the file named: {text}"
     );
     repo.write(
         ".antipasta-baseline.json",

@@ -307,18 +307,18 @@ fn legacy_yaml_warnings_name_the_fix_once() {
 }
 
 #[test]
-fn minimal_legacy_yaml_from_the_readme_works_unchanged() {
-    let readme = include_str!("../../README.md");
+fn minimal_legacy_yaml_from_the_docs_works_unchanged() {
+    let readme = include_str!("../../docs/configuration.md");
     let start = readme
         .find("```yaml\n# .antipasta.yaml")
-        .expect("the README shows a minimal .antipasta.yaml");
+        .expect("docs/configuration.md shows a minimal .antipasta.yaml");
     let body = &readme[start + "```yaml\n".len()..];
     let yaml = &body[..body.find("```").unwrap()];
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.py", COMPLEX);
     write(dir.path(), ".antipasta.yaml", yaml);
     let out = antipasta(dir.path(), &["metrics"]);
-    assert_eq!(stderr(&out), "", "no warnings for the README's own example");
+    assert_eq!(stderr(&out), "", "no warnings for the docs' own example");
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("cognitive_complexity 22 > 15"),

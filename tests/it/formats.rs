@@ -787,3 +787,19 @@ fn merge_refuses_what_is_not_a_set_of_shards() {
     let err = merge(&["missing.json"]);
     assert!(err.contains("reading the report"), "{err}");
 }
+
+#[test]
+fn a_report_compacted_onto_one_line_merges_like_the_original() {
+    let dir = sharded_tree();
+    let out = antipasta(dir.path(), &["metrics", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(report["files"].as_array().unwrap().len() > 1);
+    // What `jq -c` writes: the whole document on one line.
+    crate::common::write(dir.path(), "one-line.json", &format!("{report}\n"));
+    crate::common::write(dir.path(), "pretty.json", &stdout(&out));
+    let one = antipasta(dir.path(), &["merge", "one-line.json"]);
+    let pretty = antipasta(dir.path(), &["merge", "pretty.json"]);
+    assert_eq!(one.status.code(), pretty.status.code(), "{}", stderr(&one));
+    assert_eq!(stdout(&one), stdout(&pretty));
+    assert_eq!(stderr(&one), stderr(&pretty));
+}

@@ -436,3 +436,27 @@ fn the_cpu_limit_ends_a_run_with_a_message_and_the_hook_fails_open_as_configured
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("the CPU limit (max_cpu_seconds = 1) was reached"));
 }
+
+#[test]
+fn a_utf16_file_is_an_encoding_error_not_a_binary_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "def f():\n    return 1\n".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    write_bytes(dir.path(), "wide.py", &bytes);
+    let out = antipasta(dir.path(), &["metrics"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an error, not a skip: {}",
+        stdout(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("UTF-16 (little-endian) byte order mark"),
+        "{text}"
+    );
+    assert!(text.contains("save it as UTF-8"), "{text}");
+    assert!(!text.contains("binary file"), "{text}");
+}
