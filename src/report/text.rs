@@ -13,11 +13,8 @@ use crate::outcome::ProblemKind;
 pub(super) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let s = report.summary();
     if report.kind == ReportKind::Tree && style.quiet {
-        return writeln!(
-            out,
-            "{} files, {} functions, {} violations, {} errors",
-            s.files, s.functions, s.violations, s.errors
-        );
+        // The summary line only: the same one a full report ends with.
+        return writeln!(out, "{}", report.summary_text());
     }
     let color = style.color && report.kind == ReportKind::Tree;
     let (red, bold, reset) = if color {

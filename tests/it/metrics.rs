@@ -126,3 +126,16 @@ fn undecodable_file_is_an_error_entry() {
         stdout(&out)
     );
 }
+
+#[test]
+fn quiet_prints_the_same_summary_line_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", SIMPLE);
+    write(dir.path(), "b.py", NESTED);
+    let args = ["metrics", "-t", "cognitive_complexity=10"];
+    let full = stdout(&antipasta(dir.path(), &args));
+    let quiet = antipasta(dir.path(), &[&args[..], &["-q"]].concat());
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(stdout(&quiet), "2 files, 2 functions, 1 violation\n");
+    assert_eq!(full.lines().last(), stdout(&quiet).lines().next());
+}
