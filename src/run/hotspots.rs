@@ -360,12 +360,25 @@ struct RecordContext<'a> {
 }
 
 impl RecordContext<'_> {
-    /// A blob's analysis, through the cache.
-    fn analysis(&self, repo: &gix::Repository, id: ObjectId, path: &str) -> Option<FileAnalysis> {
+    /// A blob's analysis, through the cache; `bytes`: its content when the
+    /// caller has read it already (else it is read on a cache miss).
+    fn analysis(
+        &self,
+        repo: &gix::Repository,
+        (id, bytes): (ObjectId, Option<&[u8]>),
+        path: &str,
+    ) -> Option<FileAnalysis> {
         let compute = || {
-            let bytes = crate::git::read_blob(repo, id, path)
-                .map_err(|e| crate::outcome::Problem::error(format!("{e:#}")))?;
-            analyze_bytes_from(&bytes, self.settings.max_file_bytes, self.options, None)
+            let read;
+            let bytes = match bytes {
+                Some(b) => b,
+                None => {
+                    read = crate::git::read_blob(repo, id, path)
+                        .map_err(|e| crate::outcome::Problem::error(format!("{e:#}")))?;
+                    &read
+                }
+            };
+            analyze_bytes_from(bytes, self.settings.max_file_bytes, self.options, None)
         };
         let outcome = match self.cache {
             Some(cache) => cache.get_or_compute(&ContentId::Blob(id), compute),
@@ -411,9 +424,12 @@ impl RecordContext<'_> {
             };
             let (old, new) = (read(c.old)?, read(c.new)?);
             let (added, removed) = churn::line_counts(&old, &new);
+            // The bytes read for the line counts are the ones analysed.
             sides.push((
-                c.old.and_then(|id| self.analysis(repo, id, &c.path)),
-                c.new.and_then(|id| self.analysis(repo, id, &c.path)),
+                c.old
+                    .and_then(|id| self.analysis(repo, (id, Some(&old)), &c.path)),
+                c.new
+                    .and_then(|id| self.analysis(repo, (id, Some(&new)), &c.path)),
                 added,
                 removed,
             ));
@@ -467,7 +483,7 @@ impl PresentCode {
                 Ok(Some(entry)) if entry.mode().is_blob() => entry.object_id(),
                 _ => continue,
             };
-            let Some(analysis) = ctx.analysis(repo, blob, path) else {
+            let Some(analysis) = ctx.analysis(repo, (blob, None), path) else {
                 continue;
             };
             let rules = ctx
