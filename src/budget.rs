@@ -17,7 +17,7 @@
 //! spend the same budget.
 
 use std::cmp::Reverse;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -224,7 +224,8 @@ where
 const WORKER_MEMORY_BYTES: u64 = 512 * 1024 * 1024;
 
 /// One thread per core, no more threads than items, and no more than the
-/// available memory carries (so a small container does not thrash).
+/// available memory carries (so a small container does not thrash) or
+/// than fit under `max_memory_mb`.
 fn worker_count(items: usize) -> usize {
     if items <= 1 {
         return 1;
@@ -234,16 +235,48 @@ fn worker_count(items: usize) -> usize {
 }
 
 fn memory_workers() -> usize {
+    let capped = capped_workers(MEMORY_CAP_BYTES.load(Ordering::Relaxed));
     let Ok(mut system) = sysinfo::System::new() else {
-        return usize::MAX;
+        return capped;
     };
     system.refresh_memory();
     let available = system.available_memory();
     if available == 0 {
         // Not reported on this platform: do not limit.
+        return capped;
+    }
+    usize::try_from(available / WORKER_MEMORY_BYTES)
+        .unwrap_or(usize::MAX)
+        .min(capped)
+}
+
+/// The smallest `max_memory_mb` a run can work under: one analysis
+/// thread's stack (reserved address space counts against `RLIMIT_DATA`)
+/// plus [`CAPPED_RESERVE_BYTES`] for everything else. Below it the walk or
+/// the first thread fails to start.
+pub(crate) const MIN_MEMORY_MB: u64 = (ANALYSIS_STACK_BYTES as u64 + CAPPED_RESERVE_BYTES) >> 20;
+
+/// Under a memory cap, what is kept outside the analysis threads: the
+/// binary's heap, the walk's and the cache's threads, the git index.
+const CAPPED_RESERVE_BYTES: u64 = 32 << 20;
+
+/// Under a memory cap, what one more analysis thread takes: its stack
+/// and the working memory of a typical file (a large one needs more; the
+/// cap then ends the run with its message).
+const CAPPED_WORKER_BYTES: u64 = ANALYSIS_STACK_BYTES as u64 + (32 << 20);
+
+/// The cap set by [`apply_memory_cap`], 0 for none.
+static MEMORY_CAP_BYTES: AtomicU64 = AtomicU64::new(0);
+
+/// How many analysis threads fit under a cap of `cap` bytes (0: no cap):
+/// at least one, since a cap below [`MIN_MEMORY_MB`] is refused when the
+/// configuration is read.
+fn capped_workers(cap: u64) -> usize {
+    if cap == 0 {
         return usize::MAX;
     }
-    usize::try_from(available / WORKER_MEMORY_BYTES).unwrap_or(usize::MAX)
+    let room = cap.saturating_sub(CAPPED_RESERVE_BYTES) / CAPPED_WORKER_BYTES;
+    usize::try_from(room).unwrap_or(usize::MAX).max(1)
 }
 
 /// Applies `max_cpu_seconds` as an OS limit on the process's CPU time
@@ -268,15 +301,18 @@ pub(crate) fn apply_cpu_cap(seconds: u64, message: String, code: i32) -> Option<
         .map(|e| format!("cannot cap CPU time at {seconds} s: {e}"))
 }
 
-/// Applies `max_memory_mb` as an OS limit on the data segment (heap and
-/// anonymous mappings), so a runaway allocation fails inside antipasta
-/// instead of exhausting the machine. 0 leaves the limit alone. Returns a
-/// warning when the limit cannot be set.
+/// Applies `max_memory_mb` as an OS limit on the data segment (heap,
+/// anonymous mappings, thread stacks), so a runaway allocation fails
+/// inside antipasta instead of exhausting the machine, and the analysis
+/// threads are as many as fit under it. 0 leaves the limit alone. Returns
+/// a warning when the limit cannot be set. What a refused allocation does
+/// is set apart ([`crate::alloc::on_exhausted`]).
 pub(crate) fn apply_memory_cap(max_memory_mb: u64) -> Option<String> {
     if max_memory_mb == 0 {
         return None;
     }
     let bytes = max_memory_mb.saturating_mul(1024 * 1024);
+    MEMORY_CAP_BYTES.store(bytes, Ordering::Relaxed);
     rlimit::setrlimit(rlimit::Resource::DATA, bytes, rlimit::INFINITY)
         .or_else(|_| {
             // An existing hard limit below infinity: keep it as the hard one.
@@ -290,6 +326,18 @@ pub(crate) fn apply_memory_cap(max_memory_mb: u64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_cap_limits_the_analysis_threads() {
+        let mib = |n: u64| n << 20;
+        assert_eq!(capped_workers(0), usize::MAX);
+        assert_eq!(capped_workers(mib(MIN_MEMORY_MB)), 1);
+        assert_eq!(capped_workers(mib(160)), 1);
+        // 32 reserved + 2 × (64 stack + 32 working).
+        assert_eq!(capped_workers(mib(224)), 2);
+        assert_eq!(capped_workers(mib(2048)), 21);
+        assert_eq!(MIN_MEMORY_MB, 96);
+    }
 
     #[test]
     fn budget_left_picks_the_highest_level_that_fits() {

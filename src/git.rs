@@ -390,6 +390,11 @@ fn compare(old: Snapshot, new: Snapshot) -> Vec<FileChange> {
     changes
 }
 
+/// How to get the history a shallow clone cut off.
+const SHALLOW_FIX: &str = "fetch the history with `git fetch --unshallow` (or `git fetch \
+     --deepen=N`), or clone in full (GitHub Actions: `fetch-depth: 0` in actions/checkout; \
+     GitLab CI: `GIT_DEPTH: 0`)";
+
 /// Resolves `BASE...HEAD` (merge base of the two), `BASE..HEAD` or `BASE`
 /// (meaning `BASE...HEAD`) into the old and new commits.
 pub(crate) fn resolve_range(repo: &gix::Repository, spec: &str) -> Result<(ObjectId, ObjectId)> {
@@ -402,24 +407,27 @@ pub(crate) fn resolve_range(repo: &gix::Repository, spec: &str) -> Result<(Objec
     };
     let head = if head.is_empty() { "HEAD" } else { head };
     let base = if base.is_empty() { "HEAD" } else { base };
+    let shallow = repo.is_shallow().unwrap_or(false);
     let resolve = |rev: &str| -> Result<ObjectId> {
         repo.rev_parse_single(rev)
             .map(|id| id.detach())
-            .map_err(|e| anyhow!("cannot resolve revision `{rev}`: {e}"))
+            .map_err(|e| match shallow {
+                true => anyhow!(
+                    "cannot resolve revision `{rev}` in this shallow clone ({e}): its history \
+                     is cut off, so the revision is probably missing; {SHALLOW_FIX}"
+                ),
+                false => anyhow!("cannot resolve revision `{rev}`: {e}"),
+            })
     };
     let base_id = resolve(base)?;
     let head_id = resolve(head)?;
     let old = if merge_base {
         let found = repo.merge_base(base_id, head_id);
-        let shallow = repo.is_shallow().unwrap_or(false);
         match found {
             Ok(Some(id)) => id.detach(),
             Ok(None) | Err(_) if shallow => bail!(
                 "`{base}` and `{head}` have no common ancestor in this shallow clone: its \
-                 history is cut off, so the merge base is probably missing; fetch the history \
-                 with `git fetch --unshallow` (or `git fetch --deepen=N`), or clone in full \
-                 (GitHub Actions: `fetch-depth: 0` in actions/checkout; GitLab CI: \
-                 `GIT_DEPTH: 0`)"
+                 history is cut off, so the merge base is probably missing; {SHALLOW_FIX}"
             ),
             Ok(None) => bail!("`{base}` and `{head}` have no common ancestor"),
             Err(e) => bail!("finding the merge base of `{base}` and `{head}`: {e}"),
@@ -556,6 +564,16 @@ impl WorktreeIndex {
             use_stdev: false,
         };
         stat.matches(&now, options).then_some((*id, meta.len()))
+    }
+
+    /// The blob the index records for `path` (absolute), whatever the
+    /// file's stat data says: for a file the shortcut cannot vouch for (a
+    /// racy entry, as every file of a fresh clone is), the caller hashes
+    /// the bytes and compares, so the same content gets the same key in
+    /// every checkout.
+    pub(crate) fn recorded_blob(&self, path: &Path) -> Option<ObjectId> {
+        let rel = self.repo_relative(path)?;
+        self.entries.get(&rel).map(|(_, id)| *id)
     }
 
     /// `path` relative to the work tree with `/` separators; `None` outside it.

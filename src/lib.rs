@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+pub(crate) mod alloc;
 pub(crate) mod analyze;
 pub(crate) mod baseline;
 pub(crate) mod budget;
@@ -42,9 +43,16 @@ pub(crate) mod timings;
 pub(crate) mod version;
 
 /// The allocator of every antipasta binary (see Cargo.toml for why).
+/// Wrapped so that running out of memory under `max_memory_mb` is a
+/// message and an exit code, not an abort ([`alloc`]).
 #[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+static ALLOCATOR: alloc::Capped<tikv_jemallocator::Jemalloc> =
+    alloc::Capped(tikv_jemallocator::Jemalloc);
+
+#[cfg(not(all(feature = "jemalloc", not(target_env = "msvc"))))]
+#[global_allocator]
+static ALLOCATOR: alloc::Capped<std::alloc::System> = alloc::Capped(std::alloc::System);
 
 /// Parses the command line, runs it and maps the outcome to an exit code:
 /// 0 clean, 1 violations, 2 usage, configuration or internal error, 130/143

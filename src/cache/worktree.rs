@@ -65,6 +65,17 @@ impl WorktreeCache {
             return self.cache.get_or_compute(&id, || analyze(&bytes));
         }
         let bytes = read()?;
+        // A racy or edited file: when its bytes are still the recorded
+        // blob, key it by the blob as a stat-clean checkout would, so a
+        // cache handed between fresh clones (where every entry is racy)
+        // and older ones serves both.
+        if let Some(blob) = self.index.as_ref().and_then(|i| i.recorded_blob(path)) {
+            if content::is_blob_of(&bytes, &blob) {
+                return self
+                    .cache
+                    .get_or_compute(&ContentId::Blob(blob), || analyze(&bytes));
+            }
+        }
         let id = ContentId::of_bytes(&bytes);
         self.cache.get_or_compute(&id, || analyze(&bytes))
     }

@@ -30,7 +30,7 @@ pub(super) struct RawConfig {
     file_metric_margin: Option<Spanned<f64>>,
     mi_multi_as_comments: Option<bool>,
     max_file_bytes: Option<u64>,
-    max_memory_mb: Option<u64>,
+    max_memory_mb: Option<Spanned<u64>>,
     max_cpu_seconds: Option<u64>,
     cache_size: Option<Spanned<String>>,
     budget_ms: Option<u64>,
@@ -179,7 +179,19 @@ fn resolve(raw: RawConfig, src: &Source<'_>) -> Result<Settings, ConfigError> {
         settings.max_cpu_seconds = v;
     }
     if let Some(v) = raw.max_memory_mb {
-        settings.max_memory_mb = v;
+        let (span, mb) = (v.span(), *v.get_ref());
+        let floor = crate::budget::MIN_MEMORY_MB;
+        if mb != 0 && mb < floor {
+            return Err(src.error(
+                span,
+                format!(
+                    "max_memory_mb = {mb} is below the {floor} MiB a run needs (an analysis \
+                     thread's 64 MiB stack counts against the cap); set at least {floor}, or 0 \
+                     for no cap"
+                ),
+            ));
+        }
+        settings.max_memory_mb = mb;
     }
     if let Some(v) = raw.cache_size {
         let span = v.span();

@@ -79,7 +79,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     } = prepare::settings(cwd, explicit_config, &args.flags.thresholds)?;
     report::warn(&warnings);
     let hook = range.is_none();
-    report::warn(prepare::cpu_cap(&settings, hook).as_slice());
+    report::warn(prepare::caps(&settings, hook).as_slice());
     let ledger = super::baseline::load(cwd, &root, &settings, &args.flags.ledger)?;
 
     let options = MetricOptions {

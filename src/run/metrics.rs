@@ -50,7 +50,7 @@ pub(super) fn metrics(
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
     report::warn(&warnings);
-    report::warn(prepare::cpu_cap(&settings, false).as_slice());
+    report::warn(prepare::caps(&settings, false).as_slice());
     let include = apply_selection(&mut settings, &args.selection)?;
     let ledger = super::baseline::load(cwd, &root, &settings, &args.ledger)?;
     let mut inputs: Vec<PathBuf> = args.paths;

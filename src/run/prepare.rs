@@ -151,6 +151,10 @@ pub(crate) fn settings(
         config::apply_threshold_override(&mut settings, t)?;
     }
     let mut warnings = loaded.warnings;
+    if settings.max_memory_mb > 0 {
+        let (message, code) = memory_exhausted(&settings, false);
+        crate::alloc::on_exhausted(message, code);
+    }
     warnings.extend(crate::budget::apply_memory_cap(settings.max_memory_mb));
     Ok(Prepared {
         settings,
@@ -159,10 +163,40 @@ pub(crate) fn settings(
     })
 }
 
-/// Applies `max_cpu_seconds` for a run; `hook`: the pre-commit hook, which
-/// fails open (when `fail_open`) and says so. A warning when it cannot be
-/// set.
-pub(crate) fn cpu_cap(settings: &Settings, hook: bool) -> Option<String> {
+/// What running out of memory under `max_memory_mb` prints and exits
+/// with; `hook`: the pre-commit hook, which fails open (when `fail_open`).
+fn memory_exhausted(settings: &Settings, hook: bool) -> (String, i32) {
+    let n = settings.max_memory_mb;
+    if hook && settings.fail_open {
+        (
+            format!(
+                "antipasta: WARNING: the memory limit (max_memory_mb = {n}) ended the complexity \
+                 check; the commit proceeds unchecked (fail_open = true); run `antipasta check` \
+                 with a higher limit to see the result\n"
+            ),
+            0,
+        )
+    } else {
+        (
+            format!(
+                "antipasta: error: the memory limit (max_memory_mb = {n}) was reached and ended \
+                 the run before it finished; raise max_memory_mb, or lower max_file_bytes to \
+                 skip the largest files\n"
+            ),
+            2,
+        )
+    }
+}
+
+/// Applies `max_cpu_seconds` for a run, and sets how running out of
+/// memory under `max_memory_mb` ends it; `hook`: the pre-commit hook,
+/// which fails open (when `fail_open`) and says so. A warning when the
+/// CPU limit cannot be set.
+pub(crate) fn caps(settings: &Settings, hook: bool) -> Option<String> {
+    if settings.max_memory_mb > 0 && hook {
+        let (message, code) = memory_exhausted(settings, hook);
+        crate::alloc::on_exhausted(message, code);
+    }
     let n = settings.max_cpu_seconds;
     let (message, code) = if hook && settings.fail_open {
         (

@@ -47,7 +47,7 @@ fn run_tree(
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
     report::warn(&warnings);
-    report::warn(prepare::cpu_cap(&settings, false).as_slice());
+    report::warn(prepare::caps(&settings, false).as_slice());
     let include = apply_selection(&mut settings, &args.selection)?;
     let mut inputs = args.paths;
     inputs.extend(args.directories);

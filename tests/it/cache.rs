@@ -295,6 +295,87 @@ fn stat_shortcut_serves_unchanged_files() {
     assert_eq!(edited.status.code(), Some(1), "{}", stdout(&edited));
 }
 
+/// Makes every index entry of `dir` racy (its mtime not older than the
+/// index file's), as in a clone whose files and index were written in the
+/// same second.
+fn make_racy(dir: &Path) {
+    let index = dir.join(".git/index");
+    std::fs::File::options()
+        .write(true)
+        .open(&index)
+        .unwrap()
+        .set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+}
+
+#[test]
+fn a_handed_cache_serves_racy_and_stat_clean_checkouts_alike() {
+    let origin = tempfile::tempdir().unwrap();
+    project(origin.path(), 5, 1);
+    assert!(git_in(origin.path(), &["init", "-q"]).status.success());
+    for args in [
+        &["add", "-A"][..],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@e",
+            "commit",
+            "-qm",
+            "init",
+        ],
+    ] {
+        assert!(git_in(origin.path(), args).status.success());
+    }
+    let clone = |name: &str| {
+        let to = origin.path().parent().unwrap().join(format!(
+            "{}-{name}",
+            origin.path().file_name().unwrap().to_str().unwrap()
+        ));
+        let out = git_in(origin.path(), &["clone", "-q", ".", to.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        to
+    };
+    let (racy, clean) = (clone("racy"), clone("clean"));
+    make_racy(&racy);
+    // The clean checkout's index strictly newer than its files.
+    std::thread::sleep(Duration::from_millis(1100));
+    assert!(git_in(&clean, &["update-index", "--really-refresh", "-q"])
+        .status
+        .success());
+    std::fs::File::options()
+        .write(true)
+        .open(clean.join(".git/index"))
+        .unwrap()
+        .set_modified(SystemTime::now() + Duration::from_secs(2))
+        .unwrap();
+    let uncached = json_metrics(&clean, None);
+    // Each way round: the cache filled in one checkout serves the other.
+    for (first, second) in [(&racy, &clean), (&clean, &racy)] {
+        let cache = tempfile::tempdir().unwrap();
+        assert_eq!(json_metrics(first, Some(cache.path())), uncached);
+        assert_eq!(json_metrics(second, Some(cache.path())), uncached);
+        let stats = stdout(&run(second, Some(cache.path()), &["cache", "stats"]));
+        assert!(
+            stats.contains("last run: 5 hits, 0 misses"),
+            "{} then {}: {stats}",
+            first.display(),
+            second.display()
+        );
+    }
+    // An edit in the racy checkout is a new content, not the recorded blob.
+    let cache = tempfile::tempdir().unwrap();
+    json_metrics(&clean, Some(cache.path()));
+    write(&racy, "pkg/m000.py", COMPLEX);
+    let edited = json_metrics(&racy, Some(cache.path()));
+    assert_eq!(edited, json_metrics(&racy, None));
+    let stats = stdout(&run(&racy, Some(cache.path()), &["cache", "stats"]));
+    assert!(stats.contains("last run: 4 hits, 1 misses"), "{stats}");
+    for dir in [racy, clean] {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
 #[test]
 fn gate_serves_head_side_from_cache() {
     let repo = Repo::new();
@@ -434,4 +515,23 @@ fn configured_size_limit_evicts() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(stat_entries(dir.path(), small.path()), 800);
+    // `cache gc` ends at or below the limit on disk, however small.
+    for limit in ["150KB", "60KB", "20KB"] {
+        let out = run(
+            dir.path(),
+            Some(small.path()),
+            &["--cache-size", limit, "cache", "gc"],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let stats = stdout(&run(dir.path(), Some(small.path()), &["cache", "stats"]));
+        let on_disk: u64 = stats
+            .lines()
+            .find_map(|l| l.strip_prefix("on disk: "))
+            .and_then(|l| l.split('(').nth(1))
+            .and_then(|l| l.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no size in {stats}"));
+        let wanted: u64 = limit.trim_end_matches("KB").parse::<u64>().unwrap() << 10;
+        assert!(on_disk <= wanted, "{limit}: {stats}\n{}", stdout(&out));
+    }
 }

@@ -48,6 +48,22 @@ fn a_shallow_clone_without_the_merge_base_says_how_to_fetch_it() {
     );
     assert!(out.status.success());
 
+    // Two dots need no merge base, but the depth-1 clone lacks `HEAD~1`.
+    let out = antipasta(&clone, &["diff", "HEAD~1..HEAD"]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.starts_with(
+            "antipasta: error: cannot resolve revision `HEAD~1` in this shallow clone ("
+        ) && message.ends_with(
+            "): its history is cut off, so the revision is probably missing; fetch the \
+                 history with `git fetch --unshallow` (or `git fetch --deepen=N`), or clone in \
+                 full (GitHub Actions: `fetch-depth: 0` in actions/checkout; GitLab CI: \
+                 `GIT_DEPTH: 0`)\n"
+        ),
+        "{message}"
+    );
+
     let out = antipasta(&clone, &["diff", "origin/main...HEAD"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(

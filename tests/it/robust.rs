@@ -349,36 +349,98 @@ fn sigterm_exits_143() {
 #[test]
 fn memory_cap_is_applied_and_normal_runs_fit_under_it() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a.py", SIMPLE);
-    write(dir.path(), ".antipasta.toml", "max_memory_mb = 512\n");
+    for k in 0..8 {
+        write(dir.path(), &format!("m{k}.py"), SIMPLE);
+    }
+    // The smallest cap accepted: the analysis threads are as many as fit
+    // (one here), where each thread's 64 MiB stack used to make the first
+    // one fail to start.
+    for cap in ["96", "160", "512"] {
+        write(
+            dir.path(),
+            ".antipasta.toml",
+            &format!("max_memory_mb = {cap}\n"),
+        );
+        let out = antipasta(dir.path(), &["metrics", "--no-cache"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{cap}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        assert_eq!(stderr(&out), "", "{cap}");
+    }
+    // A cap below that is a configuration error, not a hang or an abort.
+    write(dir.path(), ".antipasta.toml", "max_memory_mb = 5\n");
     let out = antipasta(dir.path(), &["metrics"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        !stderr(&out).contains("cannot cap memory"),
+        stderr(&out).contains(
+            "max_memory_mb = 5 is below the 96 MiB a run needs (an analysis thread's 64 MiB \
+             stack counts against the cap); set at least 96, or 0 for no cap"
+        ),
         "{}",
-        stderr(&out)
-    );
-    // A cap far below what the process needs makes it fail (it never
-    // silently passes): the allocator reports the failed allocation.
-    write(dir.path(), ".antipasta.toml", "max_memory_mb = 1\n");
-    let out = antipasta(dir.path(), &["metrics"]);
-    assert_ne!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
         stderr(&out)
     );
 }
 
-/// Three 4 MB files: several seconds of CPU for any build.
-fn cpu_heavy_files(dir: &std::path::Path) {
+#[test]
+fn running_out_of_memory_under_the_cap_is_a_message_and_the_hook_fails_open_as_configured() {
+    // One 4 MB file of 40,000 functions: well over 120 MiB at its peak in
+    // any build.
+    let dir = tempfile::tempdir().unwrap();
+    cpu_heavy_files(dir.path(), 1);
+    write(dir.path(), ".antipasta.toml", "max_memory_mb = 120\n");
+    let out = antipasta(dir.path(), &["metrics", "--no-cache", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "antipasta: error: the memory limit (max_memory_mb = 120) was reached and ended the run \
+         before it finished; raise max_memory_mb, or lower max_file_bytes to skip the largest \
+         files\n"
+    );
+    assert!(out.stdout.is_empty(), "a partial report: {}", stdout(&out));
+    // Skipping the file makes the same cap enough.
+    write(
+        dir.path(),
+        ".antipasta.toml",
+        "max_memory_mb = 120\nmax_file_bytes = 1000000\n",
+    );
+    let out = antipasta(dir.path(), &["metrics", "--no-cache", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("over max_file_bytes"),
+        "{}",
+        stdout(&out)
+    );
+
+    let repo = Repo::new();
+    repo.write("a.py", "x = 1\n");
+    repo.commit_all("base");
+    cpu_heavy_files(repo.path(), 1);
+    repo.write(".antipasta.toml", "max_memory_mb = 120\n");
+    repo.git(&["add", "-A"]);
+    let out = antipasta(repo.path(), &["check", "--no-cache", "--budget", "0"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "antipasta: WARNING: the memory limit (max_memory_mb = 120) ended the complexity check; \
+         the commit proceeds unchecked (fail_open = true); run `antipasta check` with a higher \
+         limit to see the result\n"
+    );
+    repo.write(
+        ".antipasta.toml",
+        "max_memory_mb = 120\nfail_open = false\n",
+    );
+    let out = antipasta(repo.path(), &["check", "--no-cache", "--budget", "0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the memory limit (max_memory_mb = 120) was reached"));
+}
+
+/// `n` files of 4 MB each: three take several seconds of CPU for any
+/// build.
+fn cpu_heavy_files(dir: &std::path::Path, n: usize) {
     let body: String = (0..40_000)
         .map(|i| {
             format!(
@@ -387,7 +449,7 @@ fn cpu_heavy_files(dir: &std::path::Path) {
             )
         })
         .collect();
-    for k in 0..3 {
+    for k in 0..n {
         write(dir, &format!("big{k}.py"), &body);
     }
 }
@@ -395,7 +457,7 @@ fn cpu_heavy_files(dir: &std::path::Path) {
 #[test]
 fn the_cpu_limit_ends_a_run_with_a_message_and_the_hook_fails_open_as_configured() {
     let dir = tempfile::tempdir().unwrap();
-    cpu_heavy_files(dir.path());
+    cpu_heavy_files(dir.path(), 3);
     write(dir.path(), ".antipasta.toml", "max_cpu_seconds = 1\n");
     let out = antipasta(dir.path(), &["metrics", "--no-cache", "."]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -414,7 +476,7 @@ fn the_cpu_limit_ends_a_run_with_a_message_and_the_hook_fails_open_as_configured
     let repo = Repo::new();
     repo.write("a.py", "x = 1\n");
     repo.commit_all("base");
-    cpu_heavy_files(repo.path());
+    cpu_heavy_files(repo.path(), 3);
     repo.write(".antipasta.toml", "max_cpu_seconds = 1\n");
     repo.git(&["add", "-A"]);
     let out = antipasta(repo.path(), &["check", "--no-cache"]);
