@@ -205,16 +205,14 @@ pub(crate) enum HistoryFormat {
     Json,
 }
 
+/// Which files a full-tree command reads, and under which thresholds:
+/// what `metrics`, `stats` and `report` share.
 #[derive(Debug, Args)]
-pub(crate) struct MetricsArgs {
+pub(crate) struct Sources {
     /// Files or directories to analyse (default: the current directory).
     /// Directories are walked honouring .gitignore, .ignore and ignore_patterns.
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
-
-    /// A file to analyse (repeatable; the Python antipasta's spelling).
-    #[arg(short = 'f', long = "files", value_name = "FILE")]
-    pub files: Vec<PathBuf>,
 
     /// A directory to analyse (repeatable; the Python antipasta's spelling).
     #[arg(short = 'd', long = "directory", value_name = "DIR")]
@@ -226,6 +224,16 @@ pub(crate) struct MetricsArgs {
 
     #[command(flatten)]
     pub selection: SelectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MetricsArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+
+    /// A file to analyse (repeatable; the Python antipasta's spelling).
+    #[arg(short = 'f', long = "files", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
@@ -261,21 +269,8 @@ pub(crate) struct MetricsArgs {
 /// Which files `stats` and `report` read, and how (what `metrics` takes).
 #[derive(Debug, Args)]
 pub(crate) struct TreeArgs {
-    /// Files or directories to analyse (default: the current directory),
-    /// as for `metrics`.
-    #[arg(value_name = "PATHS")]
-    pub paths: Vec<PathBuf>,
-
-    /// A directory to analyse (repeatable; the Python antipasta's spelling).
-    #[arg(short = 'd', long = "directory", value_name = "DIR")]
-    pub directories: Vec<PathBuf>,
-
-    /// Override a threshold for this run, e.g. `-t cognitive_complexity=20`.
-    #[arg(short = 't', long = "threshold", value_name = "METRIC=VALUE")]
-    pub thresholds: Vec<String>,
-
     #[command(flatten)]
-    pub selection: SelectionArgs,
+    pub sources: Sources,
 
     /// Disregard every suppression marker: count every violation.
     #[arg(long)]

@@ -55,6 +55,7 @@ pub(super) fn hotspots(
         warnings,
     } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
     report::warn(&warnings);
+    report::warn(prepare::caps(&settings, false).as_slice());
     let wanted = History {
         paths: args.paths.clone(),
         since: args.since.clone(),

@@ -20,7 +20,7 @@ use super::{cache_fingerprint, exit_code, gate};
 use crate::analyze::analyze_bytes_from;
 use crate::budget::{map_in_order, priority_order, Budget, Priority};
 use crate::cache::{CacheOptions, WorktreeCache};
-use crate::cli::{MergeArgs, MetricsArgs, SelectionArgs};
+use crate::cli::{MergeArgs, MetricsArgs, SelectionArgs, Sources};
 use crate::config::{PathPatterns, Settings};
 use crate::exemptions::Policy;
 use crate::metrics::MetricOptions;
@@ -43,19 +43,11 @@ pub(super) fn metrics(
     env: &Environment,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
-    timings::step(Step::Discover);
-    let prepare::Prepared {
-        mut settings,
-        root,
-        warnings,
-    } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
-    report::warn(&warnings);
-    report::warn(prepare::caps(&settings, false).as_slice());
-    let include = apply_selection(&mut settings, &args.selection)?;
+    let (settings, root, include) = tree_settings(cwd, explicit_config, &args.sources)?;
     let ledger = super::baseline::load(cwd, &root, &settings, &args.ledger)?;
-    let mut inputs: Vec<PathBuf> = args.paths;
+    let mut inputs: Vec<PathBuf> = args.sources.paths;
     inputs.extend(args.files);
-    inputs.extend(args.directories);
+    inputs.extend(args.sources.directories);
     let scope = TreeScope {
         inputs,
         include,
@@ -360,6 +352,27 @@ impl InputFile {
             unusable: Some(why),
         }
     }
+}
+
+/// The settings of a full-tree run (`metrics`, `stats`, `report`): the
+/// configuration found from `cwd` with the `-t` overrides and the
+/// selection flags applied, its warnings printed and the resource caps
+/// set. Also returns the root and the `-i` patterns.
+pub(super) fn tree_settings(
+    cwd: &Path,
+    explicit_config: Option<&Path>,
+    sources: &Sources,
+) -> Result<(Settings, PathBuf, PathPatterns)> {
+    timings::step(Step::Discover);
+    let prepare::Prepared {
+        mut settings,
+        root,
+        warnings,
+    } = prepare::settings(cwd, explicit_config, &sources.thresholds)?;
+    report::warn(&warnings);
+    report::warn(prepare::caps(&settings, false).as_slice());
+    let include = apply_selection(&mut settings, &sources.selection)?;
+    Ok((settings, root, include))
 }
 
 /// The Python antipasta's selection flags applied to the settings: `-e`

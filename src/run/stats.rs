@@ -14,8 +14,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::metrics::{apply_selection, tree_report, TreeRun, TreeScope};
-use super::prepare::{self, Environment};
+use super::metrics::{tree_report, tree_settings, TreeRun, TreeScope};
+use super::prepare::Environment;
 use crate::cache::CacheOptions;
 use crate::cli::{ReportArgs, ReportFormat, StatsArgs, TreeArgs};
 use crate::config::Settings;
@@ -40,17 +40,9 @@ fn run_tree(
     outputs: Vec<PathBuf>,
     (cache, env): (&CacheOptions, &Environment),
 ) -> Result<std::result::Result<Tree, u8>> {
-    timings::step(Step::Discover);
-    let prepare::Prepared {
-        mut settings,
-        root,
-        warnings,
-    } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
-    report::warn(&warnings);
-    report::warn(prepare::caps(&settings, false).as_slice());
-    let include = apply_selection(&mut settings, &args.selection)?;
-    let mut inputs = args.paths;
-    inputs.extend(args.directories);
+    let (settings, root, include) = tree_settings(cwd, explicit_config, &args.sources)?;
+    let mut inputs = args.sources.paths;
+    inputs.extend(args.sources.directories);
     let scope = TreeScope {
         inputs,
         include,
@@ -192,8 +184,8 @@ pub(super) fn report(
     let outputs = std::iter::once(output.clone())
         .chain(beside.clone())
         .collect();
-    let mut paths = args.tree.paths.clone();
-    paths.extend(args.tree.directories.iter().cloned());
+    let mut paths = args.tree.sources.paths.clone();
+    paths.extend(args.tree.sources.directories.iter().cloned());
     let tree = match run_tree(cwd, explicit_config, args.tree, outputs, (cache, env))? {
         Ok(tree) => tree,
         Err(code) => return Ok(ExitCode::from(code)),
