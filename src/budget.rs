@@ -219,6 +219,67 @@ where
     Ok(results)
 }
 
+/// Runs `a` and `b`, on two analysis threads when a core would otherwise
+/// sit idle: the run has `items` work items and room for at least twice
+/// as many threads (cores, available memory and `max_memory_mb` together).
+/// A one-file commit then analyses its two sides at once instead of one
+/// after the other. Otherwise, or when the second thread cannot start,
+/// both run here, `a` first. A panic in `a` goes on in the caller, as if
+/// `a` had run here.
+pub(crate) fn join_if_idle<RA, RB>(
+    items: usize,
+    a: impl FnOnce() -> RA + Send,
+    b: impl FnOnce() -> RB,
+) -> (RA, RB)
+where
+    RA: Send,
+{
+    if thread_room() < items.saturating_mul(2) {
+        return (a(), b());
+    }
+    let slot = std::sync::Mutex::new(Some(a));
+    let take = || slot.lock().ok().and_then(|mut a| a.take());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("antipasta-worker".into())
+            .stack_size(ANALYSIS_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let timed = crate::timings::on();
+                if timed {
+                    crate::timings::worker_thread();
+                }
+                let started = Instant::now();
+                let result = take().map(|a| a());
+                if timed {
+                    crate::timings::thread_busy(started.elapsed());
+                }
+                result
+            });
+        let rb = b();
+        let ra = match spawned.map(|handle| handle.join()) {
+            Ok(Ok(Some(ra))) => ra,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // The thread did not start (or found nothing to run): run it here.
+            Ok(Ok(None)) | Err(_) => match take() {
+                Some(a) => a(),
+                None => unreachable!("`a` runs exactly once: here or on the thread"),
+            },
+        };
+        (ra, rb)
+    })
+}
+
+/// How many analysis threads the machine carries: cores, bounded by the
+/// available memory and `max_memory_mb`. Worked out once per process (it
+/// reads /proc), after the configuration has set the cap.
+fn thread_room() -> usize {
+    static ROOM: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *ROOM.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        cores.min(memory_workers()).max(1)
+    })
+}
+
 /// Memory one analysis thread may need at its peak: the AST, tokens and
 /// metrics of a large file (the 5 MB default limit) with room to spare.
 const WORKER_MEMORY_BYTES: u64 = 512 * 1024 * 1024;
@@ -230,8 +291,7 @@ fn worker_count(items: usize) -> usize {
     if items <= 1 {
         return 1;
     }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    cores.min(items).min(memory_workers()).max(1)
+    thread_room().min(items)
 }
 
 fn memory_workers() -> usize {
@@ -326,6 +386,40 @@ pub(crate) fn apply_memory_cap(max_memory_mb: u64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn join_if_idle_runs_both_once_and_a_panic_reaches_the_caller() {
+        let runs = AtomicUsize::new(0);
+        let (a, b) = join_if_idle(
+            1,
+            || {
+                runs.fetch_add(1, Ordering::SeqCst);
+                std::thread::current().name().map(str::to_owned)
+            },
+            || {
+                runs.fetch_add(1, Ordering::SeqCst);
+                7
+            },
+        );
+        assert_eq!((runs.load(Ordering::SeqCst), b), (2, 7));
+        // On a machine with room for two threads, `a` ran on the second one.
+        if thread_room() >= 2 {
+            assert_eq!(a.as_deref(), Some("antipasta-worker"));
+        }
+        // Many items: both here, in order.
+        let order = std::sync::Mutex::new(Vec::new());
+        join_if_idle(
+            usize::MAX / 2,
+            || order.lock().unwrap().push('a'),
+            || order.lock().unwrap().push('b'),
+        );
+        assert_eq!(*order.lock().unwrap(), ['a', 'b']);
+        let caught = std::panic::catch_unwind(|| {
+            join_if_idle(1, || panic!("side a"), || 1);
+        });
+        let message = caught.unwrap_err();
+        assert_eq!(message.downcast_ref::<&str>(), Some(&"side a"));
+    }
 
     #[test]
     fn memory_cap_limits_the_analysis_threads() {

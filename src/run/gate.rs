@@ -390,15 +390,26 @@ fn analyse(
         || Ok(shared.to_thread_local()),
         |repo, (change, (old, new))| -> Result<_> {
             let started = std::time::Instant::now();
-            let read = |id| git::read_blob(repo, id, &change.path);
-            let old = match old {
-                Some(c) => c.outcome(cache, read, measure)?.ok(),
-                None => None,
+            let side = |repo: &gix::Repository, content: &Content| {
+                content.outcome(cache, |id| git::read_blob(repo, id, &change.path), measure)
             };
-            let new = new
-                .as_ref()
-                .map(|c| c.outcome(cache, read, measure))
-                .transpose()?;
+            let (old, new) = match (old, new) {
+                // Two sides still to analyse: at once when a core is idle
+                // (a one-file commit), each with its own repository handle.
+                (Some(o @ Content::Blob { .. }), Some(n @ Content::Blob { .. })) => {
+                    let (old, new) = crate::budget::join_if_idle(
+                        items.len(),
+                        || side(&shared.to_thread_local(), o),
+                        || side(repo, n),
+                    );
+                    (Some(old?), Some(new?))
+                }
+                (old, new) => (
+                    old.as_ref().map(|c| side(repo, c)).transpose()?,
+                    new.as_ref().map(|c| side(repo, c)).transpose()?,
+                ),
+            };
+            let old = old.and_then(Result::ok);
             progress.tick();
             tracing::debug!(
                 path = %change.path,

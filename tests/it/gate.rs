@@ -358,6 +358,69 @@ fn hook_install_never_silently_replaces() {
 }
 
 #[test]
+fn hook_force_replaces_uninstall_leaves_foreign_hooks_and_reinstall_is_idempotent() {
+    let repo = repo_with_simple();
+    let hook = repo.path().join(".git/hooks/pre-commit");
+    let out = antipasta(repo.path(), &["hook", "uninstall"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("no pre-commit hook installed in "),
+        "{}",
+        stdout(&out)
+    );
+    repo.write(
+        ".git/hooks/pre-commit",
+        "#!/bin/sh
+echo theirs
+exit 0
+",
+    );
+    // Uninstall never removes a hook that is not antipasta's.
+    let out = antipasta(repo.path(), &["hook", "uninstall"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(
+        stderr(&out).contains("is not antipasta's hook; leaving it alone"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(std::fs::read_to_string(&hook)
+        .unwrap()
+        .contains("echo theirs"));
+    // --force replaces it, and nothing is kept to chain.
+    let out = antipasta(repo.path(), &["hook", "install", "--force"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&hook).unwrap();
+    assert!(text.contains("antipasta pre-commit hook") && !text.contains("echo theirs"));
+    assert!(!repo
+        .path()
+        .join(".git/hooks/pre-commit.antipasta-chained")
+        .exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&hook).unwrap().permissions().mode();
+        assert_eq!(mode & 0o111, 0o111, "not executable: {mode:o}");
+    }
+    // Installing over antipasta's own hook needs no flag.
+    let out = antipasta(repo.path(), &["hook", "install"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    // The installed hook blocks a complex function for real.
+    repo.write("app.py", COMPLEX);
+    repo.git(&["add", "app.py"]);
+    let out = commit(&repo, &["-m", "complex"]);
+    assert!(!out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stderr(&out).contains("app.py:1: deep: cognitive_complexity"),
+        "{}",
+        stderr(&out)
+    );
+    let out = antipasta(repo.path(), &["hook", "uninstall"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("removed "), "{}", stdout(&out));
+    assert!(!hook.exists());
+}
+
+#[test]
 fn hook_install_respects_core_hooks_path() {
     let repo = repo_with_simple();
     repo.git(&["config", "core.hooksPath", "githooks"]);
