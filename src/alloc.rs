@@ -11,7 +11,10 @@
 //! stderr and exits with the run's code (2, or 0 where the hook fails
 //! open). It must not allocate on that path, so the message is prepared
 //! beforehand and the exit is `_exit`, like the CPU limit's handler in
-//! [`crate::cancel`].
+//! [`crate::cancel`]. Under a cap this also ends a run whose fallible
+//! allocation (`try_reserve`) was refused: the cap is reached either way,
+//! and one clear message beats a per-file error that the next allocation
+//! would turn into the same exit.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicPtr, Ordering};

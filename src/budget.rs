@@ -219,24 +219,24 @@ where
     Ok(results)
 }
 
-/// Runs `a` and `b`, on two analysis threads when a core would otherwise
-/// sit idle: the run has `items` work items and room for at least twice
-/// as many threads (cores, available memory and `max_memory_mb` together).
-/// A one-file commit then analyses its two sides at once instead of one
-/// after the other. Otherwise, or when the second thread cannot start,
-/// both run here, `a` first. A panic in `a` goes on in the caller, as if
-/// `a` had run here.
-pub(crate) fn join_if_idle<RA, RB>(
-    items: usize,
-    a: impl FnOnce() -> RA + Send,
-    b: impl FnOnce() -> RB,
-) -> (RA, RB)
+/// Whether a run of `items` work items leaves a core idle that could
+/// take half of one: the machine (cores, available memory) has room for at
+/// least twice as many analysis threads. Never under `max_memory_mb`: two
+/// halves of a large file at once can need twice the memory of one, which
+/// the cap's thread count does not plan for.
+pub(crate) fn spare_core(items: usize) -> bool {
+    MEMORY_CAP_BYTES.load(Ordering::Relaxed) == 0 && thread_room() >= items.saturating_mul(2)
+}
+
+/// Runs `a` on a second analysis thread while `b` runs here, for a caller
+/// that [`spare_core`] said may: a one-file commit then analyses its two
+/// sides at once instead of one after the other. When the thread cannot
+/// start, both run here (`b`, then `a`). A panic in `a` goes on in the
+/// caller, as if `a` had run here.
+pub(crate) fn join<RA, RB>(a: impl FnOnce() -> RA + Send, b: impl FnOnce() -> RB) -> (RA, RB)
 where
     RA: Send,
 {
-    if thread_room() < items.saturating_mul(2) {
-        return (a(), b());
-    }
     let slot = std::sync::Mutex::new(Some(a));
     let take = || slot.lock().ok().and_then(|mut a| a.take());
     std::thread::scope(|scope| {
@@ -372,15 +372,22 @@ pub(crate) fn apply_memory_cap(max_memory_mb: u64) -> Option<String> {
         return None;
     }
     let bytes = max_memory_mb.saturating_mul(1024 * 1024);
-    MEMORY_CAP_BYTES.store(bytes, Ordering::Relaxed);
-    rlimit::setrlimit(rlimit::Resource::DATA, bytes, rlimit::INFINITY)
+    let applied = rlimit::setrlimit(rlimit::Resource::DATA, bytes, rlimit::INFINITY)
+        .map(|()| bytes)
         .or_else(|_| {
             // An existing hard limit below infinity: keep it as the hard one.
             let (_, hard) = rlimit::getrlimit(rlimit::Resource::DATA)?;
             rlimit::setrlimit(rlimit::Resource::DATA, bytes.min(hard), hard)
-        })
-        .err()
-        .map(|e| format!("cannot cap memory at {max_memory_mb} MiB: {e}"))
+                .map(|()| bytes.min(hard))
+        });
+    match applied {
+        Ok(cap) => {
+            // The thread count plans for the limit in force.
+            MEMORY_CAP_BYTES.store(cap, Ordering::Relaxed);
+            None
+        }
+        Err(e) => Some(format!("cannot cap memory at {max_memory_mb} MiB: {e}")),
+    }
 }
 
 #[cfg(test)]
@@ -388,10 +395,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn join_if_idle_runs_both_once_and_a_panic_reaches_the_caller() {
+    fn join_runs_both_once_and_a_panic_reaches_the_caller() {
         let runs = AtomicUsize::new(0);
-        let (a, b) = join_if_idle(
-            1,
+        let (a, b) = join(
             || {
                 runs.fetch_add(1, Ordering::SeqCst);
                 std::thread::current().name().map(str::to_owned)
@@ -402,23 +408,15 @@ mod tests {
             },
         );
         assert_eq!((runs.load(Ordering::SeqCst), b), (2, 7));
-        // On a machine with room for two threads, `a` ran on the second one.
-        if thread_room() >= 2 {
-            assert_eq!(a.as_deref(), Some("antipasta-worker"));
-        }
-        // Many items: both here, in order.
-        let order = std::sync::Mutex::new(Vec::new());
-        join_if_idle(
-            usize::MAX / 2,
-            || order.lock().unwrap().push('a'),
-            || order.lock().unwrap().push('b'),
-        );
-        assert_eq!(*order.lock().unwrap(), ['a', 'b']);
+        assert_eq!(a.as_deref(), Some("antipasta-worker"));
         let caught = std::panic::catch_unwind(|| {
-            join_if_idle(1, || panic!("side a"), || 1);
+            join(|| panic!("side a"), || 1);
         });
         let message = caught.unwrap_err();
         assert_eq!(message.downcast_ref::<&str>(), Some(&"side a"));
+        // As many items as threads: no core is spare.
+        assert!(!spare_core(usize::MAX / 2));
+        assert_eq!(spare_core(1), thread_room() >= 2);
     }
 
     #[test]

@@ -110,7 +110,7 @@ pub(super) fn command(
         settings,
         root,
         warnings,
-    } = prepare::settings(cwd, explicit_config, &[])?;
+    } = prepare::settings(cwd, explicit_config, &[], false)?;
     report::warn(&warnings);
     let (path, _) = locate(cwd, &root, &settings, baseline.as_deref());
     let old = match action {

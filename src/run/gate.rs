@@ -72,13 +72,13 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     let workdir = git::work_dir(&repo).map(Path::to_path_buf).context(
         "this repository has no work tree (a bare repository); run antipasta inside a checkout",
     )?;
+    let hook = range.is_none();
     let Prepared {
         settings,
         root,
         warnings,
-    } = prepare::settings(cwd, explicit_config, &args.flags.thresholds)?;
+    } = prepare::settings(cwd, explicit_config, &args.flags.thresholds, hook)?;
     report::warn(&warnings);
-    let hook = range.is_none();
     report::warn(prepare::caps(&settings, hook).as_slice());
     let ledger = super::baseline::load(cwd, &root, &settings, &args.flags.ledger)?;
 
@@ -383,6 +383,7 @@ fn analyse(
     let shared = repo.clone().into_sync();
     let items: Vec<(&FileChange, &Sides)> = files.iter().map(|(c, _)| c).zip(blobs).collect();
     let progress = report::progress::Progress::new(items.len(), progress);
+    let split = crate::budget::spare_core(items.len());
     let results = map_in_order_with(
         &items,
         &priority_order(&keys),
@@ -396,9 +397,8 @@ fn analyse(
             let (old, new) = match (old, new) {
                 // Two sides still to analyse: at once when a core is idle
                 // (a one-file commit), each with its own repository handle.
-                (Some(o @ Content::Blob { .. }), Some(n @ Content::Blob { .. })) => {
-                    let (old, new) = crate::budget::join_if_idle(
-                        items.len(),
+                (Some(o @ Content::Blob { .. }), Some(n @ Content::Blob { .. })) if split => {
+                    let (old, new) = crate::budget::join(
                         || side(&shared.to_thread_local(), o),
                         || side(repo, n),
                     );

@@ -53,7 +53,7 @@ pub(super) fn hotspots(
         settings,
         root,
         warnings,
-    } = prepare::settings(cwd, explicit_config, &args.thresholds)?;
+    } = prepare::settings(cwd, explicit_config, &args.thresholds, false)?;
     report::warn(&warnings);
     report::warn(prepare::caps(&settings, false).as_slice());
     let wanted = History {

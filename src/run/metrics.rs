@@ -368,7 +368,7 @@ pub(super) fn tree_settings(
         mut settings,
         root,
         warnings,
-    } = prepare::settings(cwd, explicit_config, &sources.thresholds)?;
+    } = prepare::settings(cwd, explicit_config, &sources.thresholds, false)?;
     report::warn(&warnings);
     report::warn(prepare::caps(&settings, false).as_slice());
     let include = apply_selection(&mut settings, &sources.selection)?;

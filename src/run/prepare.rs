@@ -139,11 +139,14 @@ pub(crate) struct Prepared {
 }
 
 /// Loads the configuration found from `cwd` (or the one named), applies
-/// the `-t metric=value` overrides and sets the memory cap.
+/// the `-t metric=value` overrides and sets the memory cap, with what
+/// reaching it does; `hook`: the pre-commit hook, which fails open (when
+/// `fail_open`).
 pub(crate) fn settings(
     cwd: &Path,
     explicit_config: Option<&Path>,
     thresholds: &[String],
+    hook: bool,
 ) -> Result<Prepared> {
     let loaded = config::load(cwd, explicit_config)?;
     let mut settings = loaded.settings;
@@ -152,7 +155,7 @@ pub(crate) fn settings(
     }
     let mut warnings = loaded.warnings;
     if settings.max_memory_mb > 0 {
-        let (message, code) = memory_exhausted(&settings, false);
+        let (message, code) = memory_exhausted(&settings, hook);
         crate::alloc::on_exhausted(message, code);
     }
     warnings.extend(crate::budget::apply_memory_cap(settings.max_memory_mb));
@@ -188,15 +191,10 @@ fn memory_exhausted(settings: &Settings, hook: bool) -> (String, i32) {
     }
 }
 
-/// Applies `max_cpu_seconds` for a run, and sets how running out of
-/// memory under `max_memory_mb` ends it; `hook`: the pre-commit hook,
+/// Applies `max_cpu_seconds` for a run; `hook`: the pre-commit hook,
 /// which fails open (when `fail_open`) and says so. A warning when the
 /// CPU limit cannot be set.
 pub(crate) fn caps(settings: &Settings, hook: bool) -> Option<String> {
-    if settings.max_memory_mb > 0 && hook {
-        let (message, code) = memory_exhausted(settings, hook);
-        crate::alloc::on_exhausted(message, code);
-    }
     let n = settings.max_cpu_seconds;
     let (message, code) = if hook && settings.fail_open {
         (
