@@ -166,29 +166,40 @@ pub(crate) fn settings(
     })
 }
 
-/// What running out of memory under `max_memory_mb` prints and exits
-/// with; `hook`: the pre-commit hook, which fails open (when `fail_open`).
-fn memory_exhausted(settings: &Settings, hook: bool) -> (String, i32) {
-    let n = settings.max_memory_mb;
+/// What reaching a resource limit prints and exits with: `key = n` names
+/// the limit, `fix` says what to change. `hook`: the pre-commit hook,
+/// which fails open (when `fail_open`): a warning, exit 0.
+fn limit_reached(
+    settings: &Settings,
+    hook: bool,
+    (what, key, n): (&str, &str, u64),
+    fix: &str,
+) -> (String, i32) {
     if hook && settings.fail_open {
         (
             format!(
-                "antipasta: WARNING: the memory limit (max_memory_mb = {n}) ended the complexity \
-                 check; the commit proceeds unchecked (fail_open = true); run `antipasta check` \
-                 with a higher limit to see the result\n"
+                "antipasta: WARNING: the {what} limit ({key} = {n}) ended the complexity check; \
+                 the commit proceeds unchecked (fail_open = true); run `antipasta check` with a \
+                 higher limit to see the result\n"
             ),
             0,
         )
     } else {
         (
             format!(
-                "antipasta: error: the memory limit (max_memory_mb = {n}) was reached and ended \
-                 the run before it finished; raise max_memory_mb, or lower max_file_bytes to \
-                 skip the largest files\n"
+                "antipasta: error: the {what} limit ({key} = {n}) was reached and ended the run \
+                 before it finished; {fix}\n"
             ),
             2,
         )
     }
+}
+
+/// What running out of memory under `max_memory_mb` prints and exits with.
+fn memory_exhausted(settings: &Settings, hook: bool) -> (String, i32) {
+    let limit = ("memory", "max_memory_mb", settings.max_memory_mb);
+    let fix = "raise max_memory_mb, or lower max_file_bytes to skip the largest files";
+    limit_reached(settings, hook, limit, fix)
 }
 
 /// Applies `max_cpu_seconds` for a run; `hook`: the pre-commit hook,
@@ -196,24 +207,8 @@ fn memory_exhausted(settings: &Settings, hook: bool) -> (String, i32) {
 /// CPU limit cannot be set.
 pub(crate) fn caps(settings: &Settings, hook: bool) -> Option<String> {
     let n = settings.max_cpu_seconds;
-    let (message, code) = if hook && settings.fail_open {
-        (
-            format!(
-                "antipasta: WARNING: the CPU limit (max_cpu_seconds = {n}) ended the complexity \
-                 check; the commit proceeds unchecked (fail_open = true); run `antipasta check` \
-                 with a higher limit to see the result\n"
-            ),
-            0,
-        )
-    } else {
-        (
-            format!(
-                "antipasta: error: the CPU limit (max_cpu_seconds = {n}) was reached and ended \
-                 the run before it finished; raise max_cpu_seconds, or check fewer files\n"
-            ),
-            2,
-        )
-    };
+    let fix = "raise max_cpu_seconds, or check fewer files";
+    let (message, code) = limit_reached(settings, hook, ("CPU", "max_cpu_seconds", n), fix);
     crate::budget::apply_cpu_cap(n, message, code)
 }
 
