@@ -83,7 +83,14 @@ pub(crate) struct Cli {
     pub command: Option<Command>,
 }
 
+// `defer`: clap builds a subcommand's arguments only when that subcommand
+// runs (or its help is shown), not all of them at every start. Building
+// every subcommand's arguments was about a fifth of `antipasta --version`'s
+// CPU, and the hook pays it on every commit. With deferral an `Args`
+// struct's doc comment would replace its subcommand's `about`, so those
+// structs carry plain comments instead.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum Command {
     /// Check the staged changes (the git index against HEAD): only functions
     /// that really changed are judged. The default command.
@@ -150,7 +157,7 @@ impl Command {
     }
 }
 
-/// Where the analysis cache lives and how large it may grow.
+// Where the analysis cache lives and how large it may grow.
 #[derive(Debug, Default, Args)]
 pub(crate) struct CacheArgs {
     /// Keep the analysis cache here (default: `antipasta-cache` in the git
@@ -169,6 +176,7 @@ pub(crate) struct CacheArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum CacheCommand {
     /// Entries, bytes on disk and the hit rate of the recent runs.
     Stats,
@@ -205,8 +213,8 @@ pub(crate) enum HistoryFormat {
     Json,
 }
 
-/// Which files a full-tree command reads, and under which thresholds:
-/// what `metrics`, `stats` and `report` share.
+// Which files a full-tree command reads, and under which thresholds:
+// what `metrics`, `stats` and `report` share.
 #[derive(Debug, Args)]
 pub(crate) struct Sources {
     /// Files or directories to analyse (default: the current directory).
@@ -266,7 +274,7 @@ pub(crate) struct MetricsArgs {
     pub shard: Option<(u64, u64)>,
 }
 
-/// Which files `stats` and `report` read, and how (what `metrics` takes).
+// Which files `stats` and `report` read, and how (what `metrics` takes).
 #[derive(Debug, Args)]
 pub(crate) struct TreeArgs {
     #[command(flatten)]
@@ -409,8 +417,8 @@ pub(crate) struct HotspotsArgs {
     pub output: Option<PathBuf>,
 }
 
-/// Which files of a tree count, beyond the configuration (the Python
-/// antipasta's flags, with its meaning).
+// Which files of a tree count, beyond the configuration (the Python
+// antipasta's flags, with its meaning).
 #[derive(Clone, Debug, Default, PartialEq, Args)]
 pub(crate) struct SelectionArgs {
     /// Also ignore files matching this gitignore-style pattern, relative to
@@ -433,7 +441,7 @@ pub(crate) struct SelectionArgs {
     pub force_analyze: bool,
 }
 
-/// How a checking run treats suppression markers.
+// How a checking run treats suppression markers.
 #[derive(Clone, Debug, Default, PartialEq, Args)]
 pub(crate) struct MarkerArgs {
     /// Disregard every suppression marker (`# antipasta: ignore...`,
@@ -446,7 +454,7 @@ pub(crate) struct MarkerArgs {
     pub report_ignored: bool,
 }
 
-/// Which baseline ledger a checking run applies.
+// Which baseline ledger a checking run applies.
 #[derive(Clone, Debug, Default, PartialEq, Args)]
 pub(crate) struct LedgerArgs {
     /// Apply this baseline ledger (default: `baseline` in the configuration,
@@ -460,6 +468,7 @@ pub(crate) struct LedgerArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum BaselineCommand {
     /// Write the ledger anew with every violation there is now (the only
     /// command that adds entries).
@@ -531,8 +540,8 @@ pub(crate) struct GateArgs {
     pub flags: GateFlags,
 }
 
-/// The gate's options other than paths (also accepted before the command,
-/// or with no command).
+// The gate's options other than paths (also accepted before the command,
+// or with no command).
 #[derive(Debug, Default, PartialEq, Args)]
 pub(crate) struct GateFlags {
     /// Judge every function of the changed files, not only the changed ones.
@@ -606,6 +615,7 @@ pub(crate) struct DiffArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum HookCommand {
     /// Write the repository's pre-commit hook (respects core.hooksPath and
     /// linked worktrees). An existing hook is never silently replaced.
@@ -622,6 +632,7 @@ pub(crate) enum HookCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum ConfigCommand {
     /// Write a commented .antipasta.toml with every key and its default
     /// (`config generate` is the Python antipasta's name for it).
@@ -672,4 +683,54 @@ pub(crate) enum ConfigCommand {
 fn parse_metrics_file(text: &str) -> Result<PathBuf, String> {
     crate::config::check_metrics_file(text)?;
     Ok(PathBuf::from(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// `-h` of the command at `path` below `antipasta`, as a user sees it.
+    fn short_help(path: &[&str]) -> String {
+        let argv = std::iter::once("antipasta")
+            .chain(path.iter().copied())
+            .chain(["-h"]);
+        match Cli::command().try_get_matches_from(argv) {
+            Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => e.to_string(),
+            other => panic!("{path:?} -h: {other:?}"),
+        }
+    }
+
+    /// Every subcommand, at every depth, shows on its own help the `about`
+    /// its parent lists for it. With deferred arguments, an `Args` struct's
+    /// doc comment would replace it there.
+    #[test]
+    fn deferred_subcommands_keep_their_about() {
+        fn walk(cmd: &clap::Command, path: &[String], seen: &mut usize) {
+            let parent: Vec<&str> = path.iter().map(String::as_str).collect();
+            let listing = short_help(&parent);
+            for sub in cmd.get_subcommands() {
+                let name = sub.get_name().to_string();
+                if name == "help" {
+                    continue;
+                }
+                let listed = listing
+                    .lines()
+                    .find_map(|l| l.strip_prefix(&format!("  {name} ")))
+                    .map(str::trim)
+                    .unwrap_or_else(|| panic!("{parent:?} lists no {name}:\n{listing}"));
+                let own = [path, &[name]].concat();
+                let own_str: Vec<&str> = own.iter().map(String::as_str).collect();
+                let help = short_help(&own_str);
+                assert_eq!(help.lines().next(), Some(listed), "{own:?}");
+                *seen += 1;
+                walk(sub, &own, seen);
+            }
+        }
+        let mut cli = Cli::command();
+        cli.build();
+        let mut seen = 0;
+        walk(&cli, &[], &mut seen);
+        assert!(seen > 20, "only {seen} subcommands");
+    }
 }
