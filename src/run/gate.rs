@@ -97,9 +97,12 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     let mut notices = Vec::new();
     // Reading the changes and opening an existing store are independent:
     // overlap them (a store is only created once there is something to put
-    // in it).
+    // in it). The hook first reads its changes: whether its cache pays
+    // depends on how large they are.
     let cache_dir = cache::location(&cache_options, Some(&repo));
-    let existing = cache_dir.clone().filter(|d| cache::store_exists(d));
+    let existing = cache_dir
+        .clone()
+        .filter(|d| !hook && cache::store_exists(d));
     timings::step(Step::Git);
     let (files, opened) = std::thread::scope(|scope| {
         let opening = existing.as_deref().map(|dir| {
@@ -122,6 +125,12 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         (files, opening.map(|h| h.join().unwrap_or_default()))
     });
     let files = files?;
+    let cached = !hook
+        || cache_pays(
+            &repo,
+            &files,
+            env.hook_cache_min.unwrap_or(HOOK_CACHE_MIN_BYTES),
+        );
     timings::step(Step::CacheOpen);
     let cache = match opened {
         Some((cache, early)) => {
@@ -129,7 +138,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
             cache
         }
         // No store yet: one is created only when there is something to check.
-        None if files.is_empty() => None,
+        None if files.is_empty() || !cached => None,
         None => cache_dir
             .as_deref()
             .and_then(|d| cache::Cache::open(d, fingerprint, &cache_options, &mut notices)),
@@ -287,6 +296,29 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     };
     super::finish_run(end, &report, env);
     Ok(ExitCode::from(code))
+}
+
+/// The staged change below which the pre-commit check runs without its
+/// cache: 128 KiB of staged Python files. Opening the store and closing it
+/// cost the hook 1.5-3 ms, more than analysing such a change's HEAD side,
+/// which runs beside the staged side on a second core anyway. Measured on
+/// 30 replayed sympy commits (2 cores, medians of 7 interleaved runs, HEAD
+/// side cached as the previous commit's hook leaves it): with changes of
+/// 37-221 KB on both sides together, a run with the cache took 0.5-3.4 ms
+/// longer than one without; from about 270 KB it was up to 3 ms faster.
+pub(crate) const HOOK_CACHE_MIN_BYTES: u64 = 128 * 1024;
+
+/// Whether the staged Python files add up to at least `min` bytes (sizes
+/// from the object headers, nothing inflated; it stops counting there).
+fn cache_pays(repo: &gix::Repository, files: &[(FileChange, PathBuf)], min: u64) -> bool {
+    let mut total = 0;
+    for (change, _) in files {
+        if total >= min {
+            break;
+        }
+        total += change.new.map_or(0, |id| git::blob_size(repo, id));
+    }
+    total >= min
 }
 
 /// Which changes: the staged ones (index vs HEAD) or a range's, then only

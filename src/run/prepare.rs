@@ -30,6 +30,10 @@ pub(crate) struct Environment {
     pub cache_size: Option<String>,
     /// `ANTIPASTA_CACHE_WRITE_MIN_MS`, when it is a number.
     pub cache_write_min: Option<Duration>,
+    /// `ANTIPASTA_HOOK_CACHE_MIN_KB` in bytes, when it is a number: the
+    /// pre-commit check opens its cache only for staged changes at least
+    /// this large (see `gate::HOOK_CACHE_MIN_BYTES`).
+    pub hook_cache_min: Option<u64>,
     /// `$XDG_CACHE_HOME/antipasta` (absolute only), else `~/.cache/antipasta`.
     pub user_cache_dir: Option<PathBuf>,
     /// `ANTIPASTA_TEST_FILE_DELAY_MS`: a sleep before each file, for the
@@ -79,6 +83,9 @@ impl Environment {
             }),
             cache_size: non_empty("ANTIPASTA_CACHE_SIZE"),
             cache_write_min: millis("ANTIPASTA_CACHE_WRITE_MIN_MS"),
+            hook_cache_min: var("ANTIPASTA_HOOK_CACHE_MIN_KB")
+                .and_then(|kb| kb.trim().parse::<u64>().ok())
+                .map(|kb| kb.saturating_mul(1024)),
             user_cache_dir: user_cache_dir(),
             test_file_delay: millis("ANTIPASTA_TEST_FILE_DELAY_MS"),
             stdout_is_terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),

@@ -21,7 +21,8 @@ fn command(dir: &Path, cache: Option<&Path>, args: &[&str]) -> Command {
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
         .env_remove("GIT_WORK_TREE")
-        .env_remove("ANTIPASTA_CACHE_SIZE");
+        .env_remove("ANTIPASTA_CACHE_SIZE")
+        .env(HOOK_CACHE_ALWAYS.0, HOOK_CACHE_ALWAYS.1);
     match cache {
         Some(c) => {
             cmd.env("ANTIPASTA_CACHE_DIR", c);
@@ -374,6 +375,63 @@ fn a_handed_cache_serves_racy_and_stat_clean_checkouts_alike() {
     for dir in [racy, clean] {
         std::fs::remove_dir_all(dir).unwrap();
     }
+}
+
+/// The hook with its default threshold: a small staged change runs
+/// without the cache (no store is opened, none created), a change of at
+/// least 128 KiB of Python uses it, and the answers are the same.
+#[test]
+fn small_hook_changes_skip_the_cache() {
+    let check = |repo: &Repo, min_kb: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_antipasta"));
+        cmd.current_dir(repo.path())
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("ANTIPASTA_CACHE_DIR")
+            .env_remove(HOOK_CACHE_ALWAYS.0)
+            .env("ANTIPASTA_CACHE_WRITE_MIN_MS", "0")
+            .args(["check", "--format", "json"]);
+        if let Some(kb) = min_kb {
+            cmd.env(HOOK_CACHE_ALWAYS.0, kb);
+        }
+        cmd.output().unwrap()
+    };
+    let store = |repo: &Repo| repo.path().join(".git/antipasta-cache");
+    let repo = Repo::new();
+    repo.write("app.py", SIMPLE);
+    repo.commit_all("init");
+    repo.write("app.py", &format!("{SIMPLE}\n{NESTED}"));
+    repo.git(&["add", "app.py"]);
+    let small = check(&repo, None);
+    assert_eq!(small.status.code(), Some(0), "{}", stderr(&small));
+    assert!(
+        !store(&repo).join("store-v3").exists(),
+        "a store was created"
+    );
+    // The same change with the threshold at 0 goes through the cache.
+    let cached = check(&repo, Some("0"));
+    assert_eq!(stdout(&cached), stdout(&small));
+    let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
+    assert!(stats.contains("entries: 2"), "{stats}");
+    // Past the threshold (a 130 KiB file), the default uses it: its two
+    // entries are read, the new file's is written.
+    let big: String = (0..2800)
+        .map(|i| format!("def f{i}(a):\n    return a + {i:>20}\n"))
+        .collect();
+    assert!(big.len() > 130 * 1024, "{}", big.len());
+    repo.write("big.py", &big);
+    repo.git(&["add", "big.py"]);
+    let large = check(&repo, None);
+    let uncached = antipasta(repo.path(), &["--no-cache", "check", "--format", "json"]);
+    assert_eq!(
+        (large.status.code(), stdout(&large)),
+        (uncached.status.code(), stdout(&uncached)),
+        "{}",
+        stderr(&large)
+    );
+    let stats = stdout(&antipasta(repo.path(), &["cache", "stats"]));
+    assert!(stats.contains("last run: 2 hits, 1 misses"), "{stats}");
+    assert!(stats.contains("entries: 3"), "{stats}");
 }
 
 #[test]
