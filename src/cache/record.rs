@@ -10,7 +10,7 @@ use super::Outcome;
 
 /// Bump when the encoding of values or keys changes without a crate release
 /// (new fields in [`FileAnalysis`](crate::metrics::FileAnalysis), a new metric): old entries then miss.
-pub(super) const FORMAT: u32 = 5;
+pub(super) const FORMAT: u32 = 6;
 
 /// The first byte of every value record.
 pub(super) const RECORD_VERSION: u8 = 1;

@@ -14,7 +14,7 @@ pub(crate) mod structure;
 use ruff_python_ast::Stmt;
 use serde::{Deserialize, Serialize};
 
-use crate::functions::{function_hashes, index_functions, module_hash};
+use crate::functions::{def_key, function_hashes, index_functions, module_hash, KnownHashes};
 use crate::guard::TooDeep;
 use crate::parse::{parse_recovering, SyntaxError};
 use crate::source::SourceText;
@@ -233,6 +233,7 @@ pub(crate) fn analyze_at(
     let mut halstead_counter = halstead::HalsteadCounter::for_source_len(source.text.len());
     let verbatim_names = cognitive::verbatim_names(&source.text, parsed.tokens());
     let markers = crate::suppress::has_ignore_markers(&source.text, parsed.tokens());
+    let mut known_hashes = KnownHashes::default();
     let functions = index
         .into_iter()
         .map(|f| {
@@ -253,7 +254,9 @@ pub(crate) fn analyze_at(
                 nesting: structure::nesting_depth(&f.def.body),
             };
             let (ast_hash, body_hash) = if options.function_hashes {
-                function_hashes(f.def)
+                let hashes = function_hashes(f.def);
+                known_hashes.insert(def_key(f.def), hashes.0);
+                hashes
             } else {
                 (0, 0)
             };
@@ -310,7 +313,9 @@ pub(crate) fn analyze_at(
         syntax_error: recovered.errors.into_iter().next(),
         level: if full { Level::Full } else { Level::Reduced },
         degraded: None,
-        code_hash: options.function_hashes.then(|| module_hash(body)),
+        code_hash: options
+            .function_hashes
+            .then(|| module_hash(body, &known_hashes)),
         file_suppression: markers
             .then(|| crate::suppress::file_suppression(&source.text, parsed.tokens()))
             .flatten(),
