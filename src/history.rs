@@ -93,10 +93,15 @@ pub(crate) fn push(history: &mut History, run: RunRecord, keep: usize) {
 
 /// The share of `runs`' contents the cache served, all runs together;
 /// `None` when they had none.
+/// Only runs that used a store count: a pre-commit check of a small change
+/// runs without one, and its analyses say nothing about the cache.
 pub(crate) fn hit_rate(runs: &[&RunRecord]) -> Option<f64> {
-    let (hits, all) = runs.iter().fold((0, 0), |(h, a), r| {
-        (h + r.cache_hits, a + r.cache_hits + r.analysed)
-    });
+    let (hits, all) = runs
+        .iter()
+        .filter(|r| r.store_limit > 0)
+        .fold((0, 0), |(h, a), r| {
+            (h + r.cache_hits, a + r.cache_hits + r.analysed)
+        });
     (all > 0).then(|| hits as f64 / all as f64)
 }
 
@@ -395,6 +400,19 @@ mod tests {
             r.cache_hits = 0;
         }
         assert_eq!(kinds(&mut h), ["hit_rate"]);
+
+        // Runs without a store (small hook changes) are not a cache that
+        // stopped serving.
+        let mut h = healthy();
+        for r in h.runs.iter_mut().rev().take(20) {
+            r.cache_hits = 0;
+            r.store_limit = 0;
+        }
+        assert_eq!(kinds(&mut h), Vec::<&str>::new());
+        assert_eq!(
+            hit_rate(&h.runs.iter().rev().take(20).collect::<Vec<_>>()),
+            None
+        );
 
         let mut h = healthy();
         h.runs.last_mut().unwrap().store_bytes = 250 << 20;
