@@ -125,12 +125,10 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         (files, opening.map(|h| h.join().unwrap_or_default()))
     });
     let files = files?;
-    let cached = !hook
-        || cache_pays(
-            &repo,
-            &files,
-            env.hook_cache_min.unwrap_or(HOOK_CACHE_MIN_BYTES),
-        );
+    let pays = || {
+        let min = env.hook_cache_min.unwrap_or(HOOK_CACHE_MIN_BYTES);
+        !hook || cache_pays(&repo, &files, min)
+    };
     timings::step(Step::CacheOpen);
     let cache = match opened {
         Some((cache, early)) => {
@@ -138,7 +136,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
             cache
         }
         // No store yet: one is created only when there is something to check.
-        None if files.is_empty() || !cached => None,
+        None if files.is_empty() || cache_dir.is_none() || !pays() => None,
         None => cache_dir
             .as_deref()
             .and_then(|d| cache::Cache::open(d, fingerprint, &cache_options, &mut notices)),
