@@ -125,9 +125,12 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         (files, opening.map(|h| h.join().unwrap_or_default()))
     });
     let files = files?;
+    // Each staged blob's size, read from its header at most once: by the
+    // hook's cache decision, then by the probe.
+    let sizes = StagedSizes::new(&repo, &files);
     let pays = || {
         let min = env.hook_cache_min.unwrap_or(HOOK_CACHE_MIN_BYTES);
-        !hook || cache_pays(&repo, &files, min)
+        !hook || sizes.reach(min)
     };
     timings::step(Step::CacheOpen);
     let cache = match opened {
@@ -152,7 +155,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         env,
     );
     timings::step(Step::CacheGet);
-    let blobs = probe(&repo, cache.as_ref(), &files);
+    let blobs = probe(cache.as_ref(), &files, &sizes);
     let budget_ms = args
         .flags
         .budget
@@ -306,17 +309,42 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
 /// longer than one without; from about 270 KB it was up to 3 ms faster.
 pub(crate) const HOOK_CACHE_MIN_BYTES: u64 = 128 * 1024;
 
-/// Whether the staged Python files add up to at least `min` bytes (sizes
-/// from the object headers, nothing inflated; it stops counting there).
-fn cache_pays(repo: &gix::Repository, files: &[(FileChange, PathBuf)], min: u64) -> bool {
-    let mut total = 0;
-    for (change, _) in files {
-        if total >= min {
-            break;
-        }
-        total += change.new.map_or(0, |id| git::blob_size(repo, id));
+/// The sizes of the staged (new-side) blobs, each read from its object
+/// header (nothing inflated) when first asked for.
+struct StagedSizes<'a> {
+    repo: &'a gix::Repository,
+    files: &'a [(FileChange, PathBuf)],
+    sizes: Vec<std::cell::OnceCell<u64>>,
+}
+
+impl<'a> StagedSizes<'a> {
+    fn new(repo: &'a gix::Repository, files: &'a [(FileChange, PathBuf)]) -> Self {
+        let sizes = files.iter().map(|_| std::cell::OnceCell::new()).collect();
+        StagedSizes { repo, files, sizes }
     }
-    total >= min
+
+    /// The staged blob of file `i` (0 when it was deleted).
+    fn get(&self, i: usize) -> u64 {
+        *self.sizes[i].get_or_init(|| {
+            self.files[i]
+                .0
+                .new
+                .map_or(0, |id| git::blob_size(self.repo, id))
+        })
+    }
+
+    /// Whether the staged Python files add up to at least `min` bytes
+    /// (it stops counting there).
+    fn reach(&self, min: u64) -> bool {
+        let mut total = 0;
+        for i in 0..self.files.len() {
+            if total >= min {
+                break;
+            }
+            total += self.get(i);
+        }
+        total >= min
+    }
 }
 
 /// Which changes: the staged ones (index vs HEAD) or a range's, then only
@@ -364,17 +392,18 @@ fn select(
 /// blob to read when its file starts, with its size from the object header
 /// (for the priority order). Nothing is inflated here.
 fn probe(
-    repo: &gix::Repository,
     cache: Option<&cache::Cache>,
     files: &[(FileChange, PathBuf)],
+    sizes: &StagedSizes<'_>,
 ) -> Vec<Sides> {
     files
         .iter()
-        .map(|(change, _)| {
+        .enumerate()
+        .map(|(i, (change, _))| {
             let old = change.old.map(|id| Content::probe(cache, id, || 0));
             let new = change
                 .new
-                .map(|id| Content::probe(cache, id, || git::blob_size(repo, id)));
+                .map(|id| Content::probe(cache, id, || sizes.get(i)));
             (old, new)
         })
         .collect()
