@@ -382,21 +382,20 @@ fn a_handed_cache_serves_racy_and_stat_clean_checkouts_alike() {
 /// least 128 KiB of Python uses it, and the answers are the same.
 #[test]
 fn small_hook_changes_skip_the_cache() {
+    let store = |repo: &Repo| repo.path().join(".git/antipasta-cache");
     let check = |repo: &Repo, min_kb: Option<&str>| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_antipasta"));
-        cmd.current_dir(repo.path())
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("ANTIPASTA_CACHE_DIR")
-            .env_remove(HOOK_CACHE_ALWAYS.0)
-            .env("ANTIPASTA_CACHE_WRITE_MIN_MS", "0")
-            .args(["check", "--format", "json"]);
+        let mut cmd = command(
+            repo.path(),
+            Some(&store(repo)),
+            &["check", "--format", "json"],
+        );
+        cmd.env_remove(HOOK_CACHE_ALWAYS.0)
+            .env("ANTIPASTA_CACHE_WRITE_MIN_MS", "0");
         if let Some(kb) = min_kb {
             cmd.env(HOOK_CACHE_ALWAYS.0, kb);
         }
         cmd.output().unwrap()
     };
-    let store = |repo: &Repo| repo.path().join(".git/antipasta-cache");
     let repo = Repo::new();
     repo.write("app.py", SIMPLE);
     repo.commit_all("init");

@@ -340,10 +340,13 @@ fn hook_sees_temporary_index_of_commit_a_and_commit_path() {
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
 }
 
+/// A pre-commit hook that is not antipasta's.
+const FOREIGN_HOOK: &str = "#!/bin/sh\necho theirs\nexit 0\n";
+
 #[test]
 fn hook_install_never_silently_replaces() {
     let repo = repo_with_simple();
-    repo.write(".git/hooks/pre-commit", "#!/bin/sh\necho theirs\nexit 0\n");
+    repo.write(".git/hooks/pre-commit", FOREIGN_HOOK);
     let out = antipasta(repo.path(), &["hook", "install"]);
     assert_eq!(code(&out), Some(2));
     assert!(stderr(&out).contains("--chain"), "{}", stderr(&out));
@@ -368,13 +371,7 @@ fn hook_force_replaces_uninstall_leaves_foreign_hooks_and_reinstall_is_idempoten
         "{}",
         stdout(&out)
     );
-    repo.write(
-        ".git/hooks/pre-commit",
-        "#!/bin/sh
-echo theirs
-exit 0
-",
-    );
+    repo.write(".git/hooks/pre-commit", FOREIGN_HOOK);
     // Uninstall never removes a hook that is not antipasta's.
     let out = antipasta(repo.path(), &["hook", "uninstall"]);
     assert_eq!(code(&out), Some(2));
