@@ -2,8 +2,9 @@
 //! `max_memory_mb` ends the run with a message instead of an abort.
 //!
 //! Stage: below everything; installed as `#[global_allocator]` in
-//! `lib.rs`. The inner allocator is jemalloc (feature `jemalloc`) or the
-//! system's. When `max_memory_mb` is set, an allocation past the OS limit
+//! `lib.rs`. The inner allocator is mimalloc (feature `mimalloc`, the
+//! default, see [`mimalloc`]), jemalloc (feature `jemalloc`, the wheel's) or
+//! the system's. When `max_memory_mb` is set, an allocation past the OS limit
 //! returns null; Rust's default then aborts (exit 134, "memory allocation
 //! of N bytes failed", a backtrace attempt), which a pre-commit check with
 //! `fail_open` cannot turn into a pass. Instead, once a run has set its
@@ -92,5 +93,106 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Capped<A> {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { self.0.dealloc(ptr, layout) }
+    }
+}
+
+/// mimalloc (version 2), set up before its first allocation so that it
+/// commits memory as it uses it. By default it commits the arena it
+/// reserves (1 GiB) at once where the OS overcommits, and each segment
+/// when it takes it; committed memory counts against
+/// `RLIMIT_DATA`, so under `max_memory_mb` the analysis threads could not
+/// start. With both eager commits off, reservations are address space only
+/// (`PROT_NONE`) and pages are committed as objects need them: runs fit in
+/// the same caps as with jemalloc or the system allocator, at the same
+/// speed (the README's measurements).
+#[cfg(all(
+    feature = "mimalloc",
+    not(all(feature = "jemalloc", not(target_env = "msvc")))
+))]
+pub(crate) mod mimalloc {
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use libmimalloc_sys as mi;
+
+    /// `mi_option_eager_commit` and `mi_option_arena_eager_commit`, the
+    /// 4th and 5th entries of mimalloc 2's `mi_option_t` (the Rust
+    /// bindings do not name them). The tests below check both the values
+    /// and their effect.
+    const EAGER_COMMIT: mi::mi_option_t = 3;
+    const ARENA_EAGER_COMMIT: mi::mi_option_t = 4;
+
+    static CONFIGURED: AtomicBool = AtomicBool::new(false);
+
+    pub(crate) struct Mimalloc;
+
+    #[cold]
+    fn configure() {
+        // SAFETY: options may be set at any time; set before the first
+        // allocation, they apply to every arena and segment.
+        unsafe {
+            mi::mi_option_set(EAGER_COMMIT, 0);
+            mi::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        }
+        CONFIGURED.store(true, Ordering::Release);
+    }
+
+    /// Only allocating calls check: nothing is freed or resized before
+    /// something was allocated.
+    #[inline]
+    fn ready() {
+        if !CONFIGURED.load(Ordering::Relaxed) {
+            configure();
+        }
+    }
+
+    // SAFETY: forwards to mimalloc's aligned functions, which meet
+    // GlobalAlloc's contract for any size and power-of-two alignment.
+    unsafe impl GlobalAlloc for Mimalloc {
+        #[inline]
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            ready();
+            unsafe { mi::mi_malloc_aligned(layout.size(), layout.align()).cast() }
+        }
+
+        #[inline]
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            ready();
+            unsafe { mi::mi_zalloc_aligned(layout.size(), layout.align()).cast() }
+        }
+
+        #[inline]
+        unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+            unsafe { mi::mi_free(ptr.cast()) }
+        }
+
+        #[inline]
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            unsafe { mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast() }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The test binary allocates through this allocator, so both
+        /// options are set by the time a test runs. The effect (runs fit
+        /// under the smallest `max_memory_mb`) is tested end to end in
+        /// tests/it/robust.rs.
+        #[test]
+        fn commits_are_lazy() {
+            let _ = Box::new(1u8);
+            assert_eq!(unsafe { mi::mi_option_get(EAGER_COMMIT) }, 0);
+            assert_eq!(unsafe { mi::mi_option_get(ARENA_EAGER_COMMIT) }, 0);
+            // The neighbours keep mimalloc 2's defaults: the indices are
+            // where this build's enum has them.
+            assert_eq!(unsafe { mi::mi_option_get(mi::mi_option_verbose) }, 0);
+            assert_eq!(unsafe { mi::mi_option_get(5) }, 1, "purge_decommits");
+            assert_eq!(
+                unsafe { mi::mi_option_get(mi::mi_option_reserve_huge_os_pages_at) },
+                -1
+            );
+        }
     }
 }

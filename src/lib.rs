@@ -50,7 +50,18 @@ pub(crate) mod version;
 static ALLOCATOR: alloc::Capped<tikv_jemallocator::Jemalloc> =
     alloc::Capped(tikv_jemallocator::Jemalloc);
 
-#[cfg(not(all(feature = "jemalloc", not(target_env = "msvc"))))]
+#[cfg(all(
+    feature = "mimalloc",
+    not(all(feature = "jemalloc", not(target_env = "msvc")))
+))]
+#[global_allocator]
+static ALLOCATOR: alloc::Capped<alloc::mimalloc::Mimalloc> =
+    alloc::Capped(alloc::mimalloc::Mimalloc);
+
+#[cfg(not(any(
+    feature = "mimalloc",
+    all(feature = "jemalloc", not(target_env = "msvc"))
+)))]
 #[global_allocator]
 static ALLOCATOR: alloc::Capped<std::alloc::System> = alloc::Capped(std::alloc::System);
 

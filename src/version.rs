@@ -52,6 +52,8 @@ pub(crate) fn verbose() -> String {
 fn features() -> &'static str {
     if cfg!(all(feature = "jemalloc", not(target_env = "msvc"))) {
         "allocator=jemalloc"
+    } else if cfg!(feature = "mimalloc") {
+        "allocator=mimalloc"
     } else {
         "allocator=system"
     }
