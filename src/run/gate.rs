@@ -146,6 +146,13 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
     }
     .filter(|_| !files.is_empty());
     report::warn(&notices);
+    // A hook that opens no store (a small change) still records its run
+    // in the history, which the hook's alerts read.
+    if let Some(dir) = cache_dir.as_deref() {
+        if cache.is_none() && !files.is_empty() && settings.history_runs > 0 && !dir.is_dir() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+    }
     // The cache directory stays writable even when this run opened no
     // store: the run history is written there.
     let sandbox = prepare::sandbox(

@@ -407,6 +407,9 @@ fn small_hook_changes_skip_the_cache() {
         !store(&repo).join("store-v3").exists(),
         "a store was created"
     );
+    // The run is in the history all the same, for the hook's alerts.
+    let history = stdout(&antipasta(repo.path(), &["history", "--format", "json"]));
+    assert!(history.contains("\"runs\": 1"), "{history}");
     // The same change with the threshold at 0 goes through the cache.
     let cached = check(&repo, Some("0"));
     assert_eq!(stdout(&cached), stdout(&small));
