@@ -2,11 +2,17 @@
 //! directory), kept beside the cache store, and what they show (the
 //! percentiles of `antipasta history`, the hook's alerts).
 //!
-//! One small file, `history-v1` in the cache directory, postcard-encoded,
-//! rewritten by rename at the end of every run (not an fjall write: an
-//! ingestion costs several fsyncs, too much for every commit). Two runs
-//! ending at the same instant can lose one record; it is statistics. A file
-//! that does not decode is started afresh.
+//! One small file, `history-v2` in the cache directory: a log of
+//! postcard-encoded entries (a run, or an alert given), each run appending
+//! its own in one write (not an fjall write: an ingestion costs several
+//! fsyncs, too much for every commit). Rewriting the whole file by rename
+//! at the end of every run cost a pre-commit check a third of a
+//! millisecond; now it is rewritten only once it holds a quarter more runs
+//! than it keeps, or when it needs mending. Two runs ending at the same
+//! instant, one of them rewriting, can lose one record; it is statistics.
+//! Entries after one that does not decode are dropped, and the file is
+//! rewritten with what did. A `history-v1` file (the whole history in one
+//! postcard value, rewritten every run) is read when there is no log yet.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -53,33 +59,130 @@ impl RunRecord {
     }
 }
 
-/// The history file: the runs, oldest first, and when each kind of alert
-/// was last given (seconds since the epoch).
+/// The history: the runs, oldest first, and when each kind of alert was
+/// last given (seconds since the epoch).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct History {
     pub runs: Vec<RunRecord>,
     pub alerted: BTreeMap<String, u64>,
+    /// How many runs the file held when it was read.
+    #[serde(skip)]
+    file_runs: usize,
+    /// The file must be rewritten rather than appended to: it was the old
+    /// format, or part of it did not decode.
+    #[serde(skip)]
+    mend: bool,
+}
+
+/// One entry of the log.
+#[derive(Serialize, Deserialize)]
+enum Entry {
+    Run(RunRecord),
+    Alerted(String, u64),
+}
+
+/// [`Entry`] borrowed, for writing: the same variants in the same order
+/// encode to the same bytes.
+#[derive(Serialize)]
+enum EntryRef<'a> {
+    Run(&'a RunRecord),
+    Alerted(&'a str, u64),
 }
 
 pub(crate) fn path(cache_dir: &Path) -> PathBuf {
-    cache_dir.join("history-v1")
+    cache_dir.join("history-v2")
 }
 
-/// The history in `cache_dir`; empty when there is none or it is damaged.
+/// The history in `cache_dir`; empty when there is none, and without the
+/// entries from the first one that does not decode.
 pub(crate) fn read(cache_dir: &Path) -> History {
-    std::fs::read(path(cache_dir))
-        .ok()
-        .and_then(|bytes| postcard::from_bytes(&bytes).ok())
-        .unwrap_or_default()
+    match std::fs::read(path(cache_dir)) {
+        Ok(bytes) => decode(&bytes),
+        Err(_) => {
+            let legacy = std::fs::read(cache_dir.join("history-v1"))
+                .ok()
+                .and_then(|bytes| postcard::from_bytes::<History>(&bytes).ok());
+            match legacy {
+                Some(mut history) => {
+                    history.file_runs = history.runs.len();
+                    history.mend = true;
+                    history
+                }
+                None => History::default(),
+            }
+        }
+    }
 }
 
-/// Writes `history` to `cache_dir`, through a rename.
-pub(crate) fn write(cache_dir: &Path, history: &History) -> std::io::Result<()> {
-    let bytes = postcard::to_stdvec(history).map_err(std::io::Error::other)?;
+fn decode(mut bytes: &[u8]) -> History {
+    let mut history = History::default();
+    while !bytes.is_empty() {
+        let Ok((entry, rest)) = postcard::take_from_bytes::<Entry>(bytes) else {
+            history.mend = true;
+            break;
+        };
+        match entry {
+            Entry::Run(run) => history.runs.push(run),
+            Entry::Alerted(kind, at) => {
+                history.alerted.insert(kind, at);
+            }
+        }
+        bytes = rest;
+    }
+    history.file_runs = history.runs.len();
+    history
+}
+
+/// Records the end of a run: `history` is what [`read`] returned, with
+/// the run [`push`]ed and the alerts given; `given` are those alerts'
+/// kinds. Appends the run and those alerts, or rewrites the file, through
+/// a rename, with the last `keep` runs once it holds a quarter more (at
+/// least 16) or needs mending.
+pub(crate) fn record(
+    cache_dir: &Path,
+    history: &History,
+    given: &[&str],
+    keep: usize,
+) -> std::io::Result<()> {
+    let encode = |entries: &mut dyn Iterator<Item = EntryRef<'_>>| -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        for entry in entries {
+            bytes = postcard::to_extend(&entry, bytes).map_err(std::io::Error::other)?;
+        }
+        Ok(bytes)
+    };
     let target = path(cache_dir);
-    let partial = cache_dir.join(format!(".history-v1.{}.partial", std::process::id()));
-    std::fs::write(&partial, bytes)?;
-    std::fs::rename(&partial, target)
+    let slack = (keep / 4).max(16);
+    if history.mend || history.file_runs + 1 > keep + slack {
+        let alerted = history
+            .alerted
+            .iter()
+            .map(|(kind, &at)| EntryRef::Alerted(kind, at));
+        let runs = history.runs.iter().map(EntryRef::Run);
+        let bytes = encode(&mut alerted.chain(runs))?;
+        let partial = cache_dir.join(format!(".history-v2.{}.partial", std::process::id()));
+        std::fs::write(&partial, bytes)?;
+        std::fs::rename(&partial, target)?;
+        // The old format's file is replaced, not kept beside.
+        let _ = std::fs::remove_file(cache_dir.join("history-v1"));
+        return Ok(());
+    }
+    let Some(run) = history.runs.last() else {
+        return Ok(());
+    };
+    let alerted = given
+        .iter()
+        .filter_map(|kind| history.alerted.get_key_value(*kind))
+        .map(|(kind, &at)| EntryRef::Alerted(kind, at));
+    let bytes = encode(&mut std::iter::once(EntryRef::Run(run)).chain(alerted))?;
+    // One write of the whole entry, appended: concurrent runs do not
+    // interleave their bytes.
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(target)?
+        .write_all(&bytes)
 }
 
 /// Appends `run`, keeping the last `keep` runs.
@@ -343,6 +446,80 @@ mod tests {
         assert_eq!(sparkline(&[0, 1, 2, 4, 8]), "▁▂▃▅█");
         assert_eq!(sparkline(&[0, 0]), "▁▁");
         assert_eq!(sparkline(&[]), "");
+    }
+
+    /// What a run does at its end: read, push, alerts, record.
+    fn end_run(dir: &Path, duration_ms: f64, given: &[(&'static str, u64)], keep: usize) {
+        let mut h = read(dir);
+        push(&mut h, run(duration_ms), keep);
+        for (kind, at) in given {
+            h.alerted.insert((*kind).to_owned(), *at);
+        }
+        let kinds: Vec<&str> = given.iter().map(|(k, _)| *k).collect();
+        record(dir, &h, &kinds, keep).unwrap();
+    }
+
+    fn durations(h: &History) -> Vec<f64> {
+        h.runs.iter().map(|r| r.duration_ms).collect()
+    }
+
+    #[test]
+    fn the_log_appends_and_is_rewritten_past_its_slack() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = 4; // slack: 16
+        end_run(dir.path(), 0.0, &[("budget", 7)], keep);
+        let one = std::fs::metadata(path(dir.path())).unwrap().len();
+        end_run(dir.path(), 1.0, &[], keep);
+        let two = std::fs::metadata(path(dir.path())).unwrap().len();
+        assert!(two > one, "appended: {one} -> {two}");
+        let h = read(dir.path());
+        assert_eq!(durations(&h), [0.0, 1.0]);
+        assert_eq!(h.alerted.get("budget"), Some(&7));
+        // Up to keep + slack runs are appended; the next one rewrites.
+        for i in 2..20 {
+            end_run(dir.path(), f64::from(i), &[], keep);
+        }
+        assert_eq!(read(dir.path()).runs.len(), 20);
+        end_run(dir.path(), 20.0, &[("slowdown", 9)], keep);
+        let h = read(dir.path());
+        assert_eq!(durations(&h), [17.0, 18.0, 19.0, 20.0]);
+        assert_eq!(h.alerted.get("budget"), Some(&7), "kept by the rewrite");
+        assert_eq!(h.alerted.get("slowdown"), Some(&9));
+        // A later alert of the same kind replaces the earlier one.
+        end_run(dir.path(), 21.0, &[("budget", 30)], keep);
+        assert_eq!(read(dir.path()).alerted.get("budget"), Some(&30));
+    }
+
+    #[test]
+    fn a_torn_entry_is_dropped_and_the_log_mended() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..3 {
+            end_run(dir.path(), f64::from(i), &[], 10);
+        }
+        let file = path(dir.path());
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+        let h = read(dir.path());
+        assert_eq!(durations(&h), [0.0, 1.0]);
+        // The next run rewrites the file, so its own entry is readable.
+        end_run(dir.path(), 3.0, &[], 10);
+        assert_eq!(durations(&read(dir.path())), [0.0, 1.0, 3.0]);
+    }
+
+    #[test]
+    fn the_old_format_is_read_then_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut old = History::default();
+        old.runs.push(run(5.0));
+        old.alerted.insert("budget".into(), 3);
+        let v1 = dir.path().join("history-v1");
+        std::fs::write(&v1, postcard::to_stdvec(&old).unwrap()).unwrap();
+        assert_eq!(durations(&read(dir.path())), [5.0]);
+        end_run(dir.path(), 6.0, &[], 10);
+        let h = read(dir.path());
+        assert_eq!(durations(&h), [5.0, 6.0]);
+        assert_eq!(h.alerted.get("budget"), Some(&3));
+        assert!(!v1.exists());
     }
 
     #[test]

@@ -165,10 +165,14 @@ pub(super) fn history(
         );
     };
     // A bad configuration should be heard about here too.
-    let _ = crate::config::load(cwd, explicit_config)?;
+    let keep = crate::config::load(cwd, explicit_config)?
+        .settings
+        .history_runs as usize;
     let history = crate::history::read(&dir);
-    let runs: Vec<&crate::history::RunRecord> = history
-        .runs
+    // The file may hold a few more runs than it keeps, until it is
+    // next rewritten.
+    let kept = history.runs.len().saturating_sub(keep);
+    let runs: Vec<&crate::history::RunRecord> = history.runs[kept..]
         .iter()
         .filter(|r| args.mode.as_deref().is_none_or(|m| r.mode == m))
         .collect();

@@ -232,17 +232,20 @@ fn finish_run(end: RunEnd<'_>, report: &report::Report, env: &Environment) {
     let mut history = crate::history::read(&dir);
     let store = crate::timings::store_size();
     crate::history::push(&mut history, metrics.history_record(store), keep);
-    if end.hook {
-        let alerts = crate::history::alerts(
+    let alerts = if end.hook {
+        crate::history::alerts(
             &mut history,
             end.mode,
             &end.settings.alerts,
             metrics.timestamp_seconds,
             end.settings.budget_ms,
-        );
-        report::warn(&alerts.into_iter().map(|a| a.message).collect::<Vec<_>>());
-    }
-    let _ = crate::history::write(&dir, &history);
+        )
+    } else {
+        Vec::new()
+    };
+    let given: Vec<&str> = alerts.iter().map(|a| a.kind).collect();
+    let _ = crate::history::record(&dir, &history, &given, keep);
+    report::warn(&alerts.into_iter().map(|a| a.message).collect::<Vec<_>>());
 }
 
 /// The one exit-code rule of every checking mode: 2 when a file could not
