@@ -34,7 +34,25 @@ pub(crate) struct FileChange {
 /// Opens the repository that contains `dir`, honouring git's environment.
 pub(crate) fn open(dir: &Path) -> Result<gix::Repository> {
     use gix::discover::upwards::Error as Upwards;
-    gix::discover_with_environment_overrides(dir).map_err(|e| {
+    use gix::sec::trust::DefaultForLevel;
+    // The index's trailing checksum is not verified on reading, as git
+    // does not verify it (only `git fsck` does): hashing a large index
+    // with collision-detecting SHA-1 was a tenth of a one-file hook's git
+    // step. Reading only; antipasta never writes an index.
+    let options = |level| {
+        gix::open::Options::default_for_level(level).config_overrides(["index.skipHash=true"])
+    };
+    let trust = gix::sec::trust::Mapping {
+        full: options(gix::sec::Trust::Full),
+        reduced: options(gix::sec::Trust::Reduced),
+    };
+    gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
+        dir,
+        Default::default(),
+        trust,
+    )
+    .map(gix::Repository::from)
+    .map_err(|e| {
         match e.downcast_any_ref::<Upwards>() {
             Some(
                 Upwards::NoGitRepository { .. } | Upwards::NoGitRepositoryWithinCeiling { .. },
