@@ -3,10 +3,10 @@
 //!
 //! Stage: below everything; installed as `#[global_allocator]` in
 //! `lib.rs`. The inner allocator is mimalloc (feature `mimalloc`, the
-//! default, see [`mimalloc`]), jemalloc (feature `jemalloc`, the wheel's) or
-//! the system's. When `max_memory_mb` is set, an allocation past the OS limit
-//! returns null; Rust's default then aborts (exit 134, "memory allocation
-//! of N bytes failed", a backtrace attempt), which a pre-commit check with
+//! default, see [`mimalloc`]) or the system's. When `max_memory_mb` is
+//! set, an allocation past the OS limit returns null; Rust's default then
+//! aborts (exit 134, "memory allocation of N bytes failed", a backtrace
+//! attempt), which a pre-commit check with
 //! `fail_open` cannot turn into a pass. Instead, once a run has set its
 //! message ([`on_exhausted`]), a refused allocation writes that message to
 //! stderr and exits with the run's code (2, or 0 where the hook fails
@@ -103,12 +103,9 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Capped<A> {
 /// `RLIMIT_DATA`, so under `max_memory_mb` the analysis threads could not
 /// start. With both eager commits off, reservations are address space only
 /// (`PROT_NONE`) and pages are committed as objects need them: runs fit in
-/// the same caps as with jemalloc or the system allocator, at the same
-/// speed (the README's measurements).
-#[cfg(all(
-    feature = "mimalloc",
-    not(all(feature = "jemalloc", not(target_env = "msvc")))
-))]
+/// the same caps as with jemalloc or the system allocator (docs/install.md
+/// has the measurements).
+#[cfg(feature = "mimalloc")]
 pub(crate) mod mimalloc {
     use std::alloc::{GlobalAlloc, Layout};
     use std::sync::atomic::{AtomicBool, Ordering};

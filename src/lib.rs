@@ -45,23 +45,12 @@ pub(crate) mod version;
 /// The allocator of every antipasta binary (see Cargo.toml for why).
 /// Wrapped so that running out of memory under `max_memory_mb` is a
 /// message and an exit code, not an abort ([`alloc`]).
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
-#[global_allocator]
-static ALLOCATOR: alloc::Capped<tikv_jemallocator::Jemalloc> =
-    alloc::Capped(tikv_jemallocator::Jemalloc);
-
-#[cfg(all(
-    feature = "mimalloc",
-    not(all(feature = "jemalloc", not(target_env = "msvc")))
-))]
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: alloc::Capped<alloc::mimalloc::Mimalloc> =
     alloc::Capped(alloc::mimalloc::Mimalloc);
 
-#[cfg(not(any(
-    feature = "mimalloc",
-    all(feature = "jemalloc", not(target_env = "msvc"))
-)))]
+#[cfg(not(feature = "mimalloc"))]
 #[global_allocator]
 static ALLOCATOR: alloc::Capped<std::alloc::System> = alloc::Capped(std::alloc::System);
 

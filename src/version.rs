@@ -50,9 +50,7 @@ pub(crate) fn verbose() -> String {
 
 /// The enabled cargo features that change the binary.
 fn features() -> &'static str {
-    if cfg!(all(feature = "jemalloc", not(target_env = "msvc"))) {
-        "allocator=jemalloc"
-    } else if cfg!(feature = "mimalloc") {
+    if cfg!(feature = "mimalloc") {
         "allocator=mimalloc"
     } else {
         "allocator=system"

@@ -72,8 +72,8 @@ got=$(PATH=$venv_path git antipasta --version)
 PATH=$venv_path antipasta --version --verbose | grep -q '^profile: dist$' && ok "the wheel's binary is the dist profile" \
     || fail "the wheel's binary is not the dist profile: $(PATH=$venv_path antipasta version)"
 verbose=$(PATH=$venv_path antipasta version)
-[[ $verbose == *"allocator=jemalloc"* ]] && ok "the wheel's binary links jemalloc" \
-    || fail "the wheel's binary does not link jemalloc: $verbose"
+[[ $verbose == *"allocator=mimalloc"* ]] && ok "the wheel's binary links mimalloc" \
+    || fail "the wheel's binary does not link mimalloc: $verbose"
 [ "$(PATH=$venv_path command -v antipasta)" = "$work/venv/bin/antipasta" ] || fail "antipasta is not the venv's"
 
 repo="$work/gate"

@@ -83,10 +83,7 @@ fn verbose_version_and_the_version_command_add_what_a_bug_report_needs() {
     );
     assert!(value("target").contains(std::env::consts::OS), "{text}");
     assert!(value("rustc").starts_with("rustc 1."), "{text}");
-    let jemalloc = cfg!(all(feature = "jemalloc", not(target_env = "msvc")));
-    let allocator = if jemalloc {
-        "jemalloc"
-    } else if cfg!(feature = "mimalloc") {
+    let allocator = if cfg!(feature = "mimalloc") {
         "mimalloc"
     } else {
         "system"
