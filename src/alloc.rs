@@ -3,19 +3,18 @@
 //!
 //! Stage: below everything; installed as `#[global_allocator]` in
 //! `lib.rs`. The inner allocator is mimalloc (feature `mimalloc`, the
-//! default, see [`mimalloc`]) or the system's. When `max_memory_mb` is
-//! set, an allocation past the OS limit returns null; Rust's default then
-//! aborts (exit 134, "memory allocation of N bytes failed", a backtrace
-//! attempt), which a pre-commit check with
-//! `fail_open` cannot turn into a pass. Instead, once a run has set its
-//! message ([`on_exhausted`]), a refused allocation writes that message to
-//! stderr and exits with the run's code (2, or 0 where the hook fails
-//! open). It must not allocate on that path, so the message is prepared
-//! beforehand and the exit is `_exit`, like the CPU limit's handler in
-//! [`crate::cancel`]. Under a cap this also ends a run whose fallible
-//! allocation (`try_reserve`) was refused: the cap is reached either way,
-//! and one clear message beats a per-file error that the next allocation
-//! would turn into the same exit.
+//! default, see [`mimalloc`]) or the system's. When `max_memory_mb` is set,
+//! an allocation past the OS limit returns null; Rust's default then aborts
+//! (exit 134, "memory allocation of N bytes failed", a backtrace attempt),
+//! which a pre-commit check with `fail_open` cannot turn into a pass.
+//! Instead, once a run has set its message ([`on_exhausted`]), a refused
+//! allocation writes that message to stderr and exits with the run's code
+//! (2, or 0 where the hook fails open). It must not allocate on that path,
+//! so the message is prepared beforehand and the exit is `_exit`, like the
+//! CPU limit's handler in [`crate::cancel`]. Under a cap this also ends a
+//! run whose fallible allocation (`try_reserve`) was refused: the cap is
+//! reached either way, and one clear message beats a per-file error that
+//! the next allocation would turn into the same exit.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicPtr, Ordering};
