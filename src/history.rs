@@ -72,6 +72,9 @@ pub(crate) struct History {
     /// format, or part of it did not decode.
     #[serde(skip)]
     mend: bool,
+    /// Read by [`read_light`]: the runs have no phases.
+    #[serde(skip)]
+    light: bool,
 }
 
 /// One entry of the log.
@@ -87,6 +90,79 @@ enum Entry {
 enum EntryRef<'a> {
     Run(&'a RunRecord),
     Alerted(&'a str, u64),
+}
+
+/// [`Entry`] as the end of a run reads it: the same encoding, each run's
+/// phases skipped (not allocated) and its mode borrowed. Decoding every
+/// phase name of a full log was a tenth of a small pre-commit check's
+/// main thread; the alerts do not look at phases.
+#[derive(Deserialize)]
+enum EntryLight<'a> {
+    Run(#[serde(borrow)] RunLight<'a>),
+    Alerted(&'a str, u64),
+}
+
+/// [`RunRecord`]'s fields in its order, but for the phases.
+#[derive(Deserialize)]
+struct RunLight<'a> {
+    unix_seconds: u64,
+    mode: &'a str,
+    files: u32,
+    not_checked: u32,
+    duration_ms: f64,
+    cache_hits: u64,
+    analysed: u64,
+    violations: u32,
+    budget_ms: u64,
+    overrun_ms: f64,
+    #[allow(dead_code)]
+    phases: SkippedPhases,
+    store_bytes: u64,
+    store_limit: u64,
+}
+
+/// A run's phases, read past: each name is still checked to be UTF-8, so
+/// an entry decodes here exactly when it decodes in full.
+struct SkippedPhases;
+
+impl<'de> Deserialize<'de> for SkippedPhases {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Skip;
+        impl<'de> serde::de::Visitor<'de> for Skip {
+            type Value = SkippedPhases;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a sequence of phases")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<(&'de str, f64)>()?.is_some() {}
+                Ok(SkippedPhases)
+            }
+        }
+        d.deserialize_seq(Skip)
+    }
+}
+
+impl From<RunLight<'_>> for RunRecord {
+    fn from(r: RunLight<'_>) -> Self {
+        RunRecord {
+            unix_seconds: r.unix_seconds,
+            mode: r.mode.to_owned(),
+            files: r.files,
+            not_checked: r.not_checked,
+            duration_ms: r.duration_ms,
+            cache_hits: r.cache_hits,
+            analysed: r.analysed,
+            violations: r.violations,
+            budget_ms: r.budget_ms,
+            overrun_ms: r.overrun_ms,
+            phases: Vec::new(),
+            store_bytes: r.store_bytes,
+            store_limit: r.store_limit,
+        }
+    }
 }
 
 pub(crate) fn path(cache_dir: &Path) -> PathBuf {
@@ -112,6 +188,35 @@ pub(crate) fn read(cache_dir: &Path) -> History {
             }
         }
     }
+}
+
+/// [`read`] without the runs' phases, for the end of a run: enough for the
+/// alerts and for appending. Should [`record`] have to rewrite the file,
+/// it reads the phases then.
+pub(crate) fn read_light(cache_dir: &Path) -> History {
+    let Ok(bytes) = std::fs::read(path(cache_dir)) else {
+        return read(cache_dir);
+    };
+    let mut history = History {
+        light: true,
+        ..History::default()
+    };
+    let mut rest = &bytes[..];
+    while !rest.is_empty() {
+        let Ok((entry, tail)) = postcard::take_from_bytes::<EntryLight<'_>>(rest) else {
+            history.mend = true;
+            break;
+        };
+        match entry {
+            EntryLight::Run(run) => history.runs.push(run.into()),
+            EntryLight::Alerted(kind, at) => {
+                history.alerted.insert(kind.to_owned(), at);
+            }
+        }
+        rest = tail;
+    }
+    history.file_runs = history.runs.len();
+    history
 }
 
 fn decode(mut bytes: &[u8]) -> History {
@@ -154,6 +259,13 @@ pub(crate) fn record(
     let target = path(cache_dir);
     let slack = (keep / 4).max(16);
     if history.mend || history.file_runs + 1 > keep + slack {
+        let full;
+        let history = if history.light {
+            full = with_phases(cache_dir, history, keep);
+            &full
+        } else {
+            history
+        };
         let alerted = history
             .alerted
             .iter()
@@ -183,6 +295,19 @@ pub(crate) fn record(
         .append(true)
         .open(target)?
         .write_all(&bytes)
+}
+
+/// `light` (from [`read_light`], its last run pushed since) with every
+/// run's phases: the file read in full, that last run and the alerts
+/// given since added.
+fn with_phases(cache_dir: &Path, light: &History, keep: usize) -> History {
+    let mut full = read(cache_dir);
+    if let Some(run) = light.runs.last() {
+        push(&mut full, run.clone(), keep);
+    }
+    full.alerted.clone_from(&light.alerted);
+    full.mend |= light.mend;
+    full
 }
 
 /// Appends `run`, keeping the last `keep` runs.
@@ -448,9 +573,10 @@ mod tests {
         assert_eq!(sparkline(&[]), "");
     }
 
-    /// What a run does at its end: read, push, alerts, record.
+    /// What a run does at its end: read (without phases), push, alerts,
+    /// record.
     fn end_run(dir: &Path, duration_ms: f64, given: &[(&'static str, u64)], keep: usize) {
-        let mut h = read(dir);
+        let mut h = read_light(dir);
         push(&mut h, run(duration_ms), keep);
         for (kind, at) in given {
             h.alerted.insert((*kind).to_owned(), *at);
@@ -488,6 +614,36 @@ mod tests {
         // A later alert of the same kind replaces the earlier one.
         end_run(dir.path(), 21.0, &[("budget", 30)], keep);
         assert_eq!(read(dir.path()).alerted.get("budget"), Some(&30));
+    }
+
+    #[test]
+    fn a_light_read_is_a_full_one_without_phases_and_rewrites_keep_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = 4; // slack: 16
+        for i in 0..20 {
+            end_run(dir.path(), f64::from(i), &[("budget", 7)], keep);
+        }
+        let full = read(dir.path());
+        let light = read_light(dir.path());
+        assert!(light.runs.iter().all(|r| r.phases.is_empty()));
+        let without = |h: &History| -> Vec<RunRecord> {
+            let mut runs = h.runs.clone();
+            runs.iter_mut().for_each(|r| r.phases.clear());
+            runs
+        };
+        assert_eq!(without(&full), light.runs);
+        assert_eq!(full.alerted, light.alerted);
+        assert!(full
+            .runs
+            .iter()
+            .all(|r| r.phases == run(r.duration_ms).phases));
+        // The 21st run rewrites the file from a light read: every run kept
+        // still has its phases.
+        end_run(dir.path(), 20.0, &[], keep);
+        let h = read(dir.path());
+        assert_eq!(durations(&h), [17.0, 18.0, 19.0, 20.0]);
+        assert!(h.runs.iter().all(|r| r.phases == run(r.duration_ms).phases));
+        assert_eq!(h.alerted.get("budget"), Some(&7));
     }
 
     #[test]

@@ -229,7 +229,7 @@ fn finish_run(end: RunEnd<'_>, report: &report::Report, env: &Environment) {
     let Some(dir) = end.cache_dir.filter(|d| keep > 0 && d.is_dir()) else {
         return;
     };
-    let mut history = crate::history::read(&dir);
+    let mut history = crate::history::read_light(&dir);
     let store = crate::timings::store_size();
     crate::history::push(&mut history, metrics.history_record(store), keep);
     let alerts = if end.hook {
