@@ -128,14 +128,36 @@ fn snapshot_of_tree(repo: &gix::Repository, tree: ObjectId) -> Result<Snapshot> 
 /// extension) is valid and names HEAD's tree for it is skipped whole. A
 /// one-file commit thus decodes the trees on the changed path only, not
 /// all of HEAD. A sparse or split index takes the full comparison.
+///
+/// HEAD's tree is looked up on a second thread while this one reads the
+/// index: the lookup opens the pack index (gix checks its whole offset
+/// table, a third of a millisecond for 640,000 objects), the index read
+/// decodes every entry, and neither needs the other.
 pub(crate) fn staged_changes(repo: &gix::Repository) -> Result<Vec<FileChange>> {
-    let head_tree = repo
-        .head_tree_id_or_empty()
-        .map_err(|e| anyhow!("reading HEAD: {e}"))?
-        .detach();
-    let index = repo
-        .index_or_empty()
-        .map_err(|e| anyhow!("reading the index {}: {e}", repo.index_path().display()))?;
+    let head_tree = |repo: &gix::Repository| -> Result<ObjectId> {
+        Ok(repo
+            .head_tree_id_or_empty()
+            .map_err(|e| anyhow!("reading HEAD: {e}"))?
+            .detach())
+    };
+    let (head_tree, index) = std::thread::scope(|scope| {
+        let own = repo.clone();
+        let looking = std::thread::Builder::new()
+            .name("antipasta-git".into())
+            .spawn_scoped(scope, move || head_tree(&own));
+        let index = repo
+            .index_or_empty()
+            .map_err(|e| anyhow!("reading the index {}: {e}", repo.index_path().display()));
+        let head = match looking {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(anyhow!("internal error: reading HEAD panicked"))),
+            // No thread to spare: look it up here.
+            Err(_) => head_tree(repo),
+        };
+        (head, index)
+    });
+    let (head_tree, index) = (head_tree?, index?);
     tracing::debug!(
         index = %repo.index_path().display(),
         entries = index.entries().len(),
