@@ -69,6 +69,83 @@ pub(crate) fn open(dir: &Path) -> Result<gix::Repository> {
     })
 }
 
+/// The repository of the process's working directory, opened on a thread
+/// of its own from the start of a `check`, which then looks up HEAD's
+/// tree: both happen while the command line and the configuration are
+/// read. Opening is a few configuration files and the refs; the lookup
+/// opens the pack index (gix checks its whole offset table: 640,000
+/// objects in sympy's pack). Together they were the longest wait of a
+/// one-file pre-commit check. Only reads; a failure is left to the main
+/// thread, which opens the repository again and reports it.
+struct Prefetch {
+    cwd: PathBuf,
+    repo: std::sync::mpsc::Receiver<Option<gix::Repository>>,
+    head: Option<Looking>,
+}
+
+/// The prefetch thread: HEAD's tree, if it looked it up.
+type Looking = std::thread::JoinHandle<Option<Result<ObjectId>>>;
+
+static PREFETCH: std::sync::Mutex<Option<Prefetch>> = std::sync::Mutex::new(None);
+
+/// Starts the [`Prefetch`] for a `check` in the current directory; with
+/// `head`, HEAD's tree is looked up too (the staged changes are compared
+/// with it; a commit range is not).
+pub(crate) fn prefetch(head: bool) {
+    let Ok(cwd) = std::env::current_dir() else {
+        return;
+    };
+    let (send, repo) = std::sync::mpsc::sync_channel(1);
+    let dir = cwd.clone();
+    let looking = move || {
+        let opened = open(&dir).ok();
+        let own = opened.clone().filter(|_| head);
+        let _ = send.send(opened);
+        own.map(|repo| head_tree(&repo))
+    };
+    let Ok(thread) = std::thread::Builder::new()
+        .name("antipasta-git".into())
+        .spawn(looking)
+    else {
+        return;
+    };
+    if let Ok(mut slot) = PREFETCH.lock() {
+        *slot = Some(Prefetch {
+            cwd,
+            repo,
+            head: head.then_some(thread),
+        });
+    }
+}
+
+/// HEAD's tree, being looked up by the [`Prefetch`] (or not).
+pub(crate) struct HeadTree(Option<Looking>);
+
+/// [`open`], taking the [`Prefetch`]'s repository when it opened `cwd`'s.
+pub(crate) fn open_prefetched(cwd: &Path) -> Result<(gix::Repository, HeadTree)> {
+    let taken = PREFETCH.lock().ok().and_then(|mut slot| slot.take());
+    if let Some(Prefetch {
+        cwd: at,
+        repo,
+        head,
+    }) = taken
+    {
+        if at == cwd {
+            if let Ok(Some(repo)) = repo.recv() {
+                return Ok((repo, HeadTree(head)));
+            }
+        }
+    }
+    Ok((open(cwd)?, HeadTree(None)))
+}
+
+fn head_tree(repo: &gix::Repository) -> Result<ObjectId> {
+    Ok(repo
+        .head_tree_id_or_empty()
+        .map_err(|e| anyhow!("reading HEAD: {e}"))?
+        .detach())
+}
+
 /// Directory that repository-relative paths are relative to.
 pub(crate) fn work_dir(repo: &gix::Repository) -> Option<&Path> {
     repo.workdir()
@@ -129,34 +206,41 @@ fn snapshot_of_tree(repo: &gix::Repository, tree: ObjectId) -> Result<Snapshot> 
 /// one-file commit thus decodes the trees on the changed path only, not
 /// all of HEAD. A sparse or split index takes the full comparison.
 ///
-/// HEAD's tree is looked up on a second thread while this one reads the
-/// index: the lookup opens the pack index (gix checks its whole offset
-/// table, a third of a millisecond for 640,000 objects), the index read
-/// decodes every entry, and neither needs the other.
-pub(crate) fn staged_changes(repo: &gix::Repository) -> Result<Vec<FileChange>> {
-    let head_tree = |repo: &gix::Repository| -> Result<ObjectId> {
-        Ok(repo
-            .head_tree_id_or_empty()
-            .map_err(|e| anyhow!("reading HEAD: {e}"))?
-            .detach())
+/// HEAD's tree is looked up on another thread while this one reads the
+/// index (`head`: by the [`Prefetch`], else on a thread started here): the
+/// lookup opens the pack index, the index read decodes every entry, and
+/// neither needs the other.
+pub(crate) fn staged_changes(repo: &gix::Repository, head: HeadTree) -> Result<Vec<FileChange>> {
+    let read_index = || {
+        repo.index_or_empty()
+            .map_err(|e| anyhow!("reading the index {}: {e}", repo.index_path().display()))
     };
-    let (head_tree, index) = std::thread::scope(|scope| {
-        let own = repo.clone();
-        let looking = std::thread::Builder::new()
-            .name("antipasta-git".into())
-            .spawn_scoped(scope, move || head_tree(&own));
-        let index = repo
-            .index_or_empty()
-            .map_err(|e| anyhow!("reading the index {}: {e}", repo.index_path().display()));
-        let head = match looking {
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|_| Err(anyhow!("internal error: reading HEAD panicked"))),
-            // No thread to spare: look it up here.
-            Err(_) => head_tree(repo),
-        };
-        (head, index)
-    });
+    let joined = |thread: Looking| match thread.join() {
+        Ok(Some(head)) => head,
+        Ok(None) => head_tree(repo),
+        Err(_) => Err(anyhow!("internal error: reading HEAD panicked")),
+    };
+    let (head_tree, index) = match head.0 {
+        Some(thread) => {
+            let index = read_index();
+            (joined(thread), index)
+        }
+        None => std::thread::scope(|scope| {
+            let own = repo.clone();
+            let looking = std::thread::Builder::new()
+                .name("antipasta-git".into())
+                .spawn_scoped(scope, move || head_tree(&own));
+            let index = read_index();
+            let head = match looking {
+                Ok(thread) => thread
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow!("internal error: reading HEAD panicked"))),
+                // No thread to spare: look it up here.
+                Err(_) => head_tree(repo),
+            };
+            (head, index)
+        }),
+    };
     let (head_tree, index) = (head_tree?, index?);
     tracing::debug!(
         index = %repo.index_path().display(),
@@ -685,7 +769,16 @@ mod tests {
             let index = repo.index_or_empty().unwrap();
             let head = repo.head_tree_id_or_empty().unwrap().detach();
             let full = staged_changes_in_full(&repo, head, &index).unwrap();
-            assert_eq!(staged_changes(&repo).unwrap(), full, "{what}");
+            assert_eq!(
+                staged_changes(&repo, HeadTree(None)).unwrap(),
+                full,
+                "{what}"
+            );
+            // HEAD's tree from another thread, as the prefetch gives it.
+            let own = repo.clone();
+            let looking = std::thread::spawn(move || Some(head_tree(&own)));
+            let prefetched = staged_changes(&repo, HeadTree(Some(looking))).unwrap();
+            assert_eq!(prefetched, full, "{what}, prefetched");
             full.len()
         };
         assert_eq!(check("unborn HEAD, empty index"), 0);

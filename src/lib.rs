@@ -61,6 +61,16 @@ static ALLOCATOR: alloc::Capped<std::alloc::System> = alloc::Capped(std::alloc::
 pub fn cli_main() -> ExitCode {
     timings::start();
     install_panic_hook();
+    // The pre-commit check (`check`, or no command at all) opens its
+    // repository while the command line is parsed (see git::prefetch); a
+    // pre-commit range (`--from-ref/--to-ref`) needs no HEAD.
+    let first = std::env::args_os().nth(1);
+    if first.is_none() || first.as_deref() == Some("check".as_ref()) {
+        let range = ["PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"]
+            .iter()
+            .all(|v| std::env::var(v).is_ok());
+        git::prefetch(!range);
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -68,7 +68,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         env,
     } = run;
     timings::step(Step::Discover);
-    let repo = git::open(cwd)?;
+    let (repo, head) = git::open_prefetched(cwd)?;
     let workdir = git::work_dir(&repo).map(Path::to_path_buf).context(
         "this repository has no work tree (a bare repository); run antipasta inside a checkout",
     )?;
@@ -116,7 +116,7 @@ pub(super) fn check(run: GateRun<'_>, out: &mut dyn Write) -> Result<ExitCode> {
         });
         let files = select(
             &repo,
-            range.as_deref(),
+            (range.as_deref(), head),
             &settings,
             &args.paths,
             (cwd, &workdir, &root),
@@ -359,7 +359,7 @@ impl<'a> StagedSizes<'a> {
 /// them. Each with its path below the project root, for rules.
 fn select(
     repo: &gix::Repository,
-    range: Option<&str>,
+    (range, head): (Option<&str>, git::HeadTree),
     settings: &Settings,
     paths: &[PathBuf],
     (cwd, workdir, root): (&Path, &Path, &Path),
@@ -369,7 +369,7 @@ fn select(
             let (old, new) = git::resolve_range(repo, spec)?;
             git::commit_changes(repo, old, new)?
         }
-        None => git::staged_changes(repo)?,
+        None => git::staged_changes(repo, head)?,
     };
     let wanted: Option<HashSet<String>> = (!paths.is_empty()).then(|| {
         paths

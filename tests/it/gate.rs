@@ -250,6 +250,42 @@ fn outside_a_repository_is_exit_2() {
     );
 }
 
+/// The repository is opened while the command line is read (from the
+/// process's directory): from a subdirectory, and from a directory that
+/// is not in the repository, the staged changes judged are the same.
+#[test]
+fn check_from_a_subdirectory_or_with_git_dir_judges_the_same_changes() {
+    let repo = repo_with_simple();
+    repo.write("pkg/deep/mod.py", COMPLEX);
+    repo.git(&["add", "pkg"]);
+    let from_root = repo.check(&["--format", "json"]);
+    assert_eq!(code(&from_root), Some(1), "{}", stderr(&from_root));
+    let sub = repo.path().join("pkg/deep");
+    let from_sub = antipasta(&sub, &["check", "--format", "json"]);
+    assert_eq!(
+        stdout(&from_sub),
+        stdout(&from_root),
+        "{}",
+        stderr(&from_sub)
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let git_dir = repo.path().join(".git");
+    let work_tree = repo.path().to_str().unwrap();
+    let with_env = antipasta_env(
+        elsewhere.path(),
+        &["check", "--format", "json"],
+        &[
+            ("GIT_DIR", git_dir.to_str().unwrap()),
+            ("GIT_WORK_TREE", work_tree),
+        ],
+    );
+    assert_eq!(code(&with_env), Some(1), "{}", stderr(&with_env));
+    assert_eq!(
+        file_paths(&serde_json::from_str(&stdout(&with_env)).unwrap()),
+        ["pkg/deep/mod.py"]
+    );
+}
+
 #[test]
 fn non_ascii_paths_and_explicit_path_filter() {
     let repo = repo_with_simple();
