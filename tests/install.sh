@@ -47,7 +47,12 @@ fi
 # 1. The wheel.
 wheelhouse="$work/wheelhouse"
 start=$EPOCHREALTIME
-(cd "$root" && maturin build --quiet --out "$wheelhouse" 2>&1 | grep -v '^\s*Compiling' || true)
+# The release workflow's rustc arguments (a static binary on Linux with
+# glibc): the tests below, the parity check and the benchmarks see the
+# binary users get.
+wheel_args=$("$root/scripts/wheel-rustc-args")
+# shellcheck disable=SC2086 # the arguments are words
+(cd "$root" && maturin build --quiet --out "$wheelhouse" -- $wheel_args 2>&1 | grep -v '^\s*Compiling' || true)
 echo "wheel build (dist profile): $(seconds_since "$start") s"
 wheel=$(ls "$wheelhouse"/antipasta_rs-"$version"-*.whl 2>/dev/null | head -1)
 [ -n "$wheel" ] || { echo "install: maturin built no wheel"; ls -la "$wheelhouse" || true; exit 1; }
@@ -75,6 +80,12 @@ verbose=$(PATH=$venv_path antipasta version)
 [[ $verbose == *"allocator=mimalloc"* ]] && ok "the wheel's binary links mimalloc" \
     || fail "the wheel's binary does not link mimalloc: $verbose"
 [ "$(PATH=$venv_path command -v antipasta)" = "$work/venv/bin/antipasta" ] || fail "antipasta is not the venv's"
+if [[ $wheel_args == *crt-static* ]]; then
+    linked=$(ldd "$work/venv/bin/antipasta" 2>&1 || true)
+    [[ $linked == *"statically linked"* || $linked == *"not a dynamic executable"* ]] \
+        && ok "the wheel's binary is statically linked" \
+        || fail "the wheel's binary is not statically linked: $linked"
+fi
 
 repo="$work/gate"
 git init -q -b main "$repo"
