@@ -275,9 +275,29 @@ where
 fn thread_room() -> usize {
     static ROOM: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *ROOM.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        cores.min(memory_workers()).max(1)
+        let (cores, available) = machine();
+        cores.min(memory_workers(available)).max(1)
     })
+}
+
+/// The machine's cores and available memory (0: not reported), read once
+/// per process from /proc and the cgroup files.
+fn machine() -> (usize, u64) {
+    static MACHINE: std::sync::OnceLock<(usize, u64)> = std::sync::OnceLock::new();
+    *MACHINE.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let available = sysinfo::System::new().map_or(0, |mut system| {
+            system.refresh_memory();
+            system.available_memory()
+        });
+        (cores, available)
+    })
+}
+
+/// Reads the machine's size now, off the path of the run: the pre-commit
+/// check's prefetch thread does (git::prefetch), before the analysis asks.
+pub(crate) fn read_machine() {
+    machine();
 }
 
 /// Memory one analysis thread may need at its peak: the AST, tokens and
@@ -294,13 +314,8 @@ fn worker_count(items: usize) -> usize {
     thread_room().min(items)
 }
 
-fn memory_workers() -> usize {
+fn memory_workers(available: u64) -> usize {
     let capped = capped_workers(MEMORY_CAP_BYTES.load(Ordering::Relaxed));
-    let Ok(mut system) = sysinfo::System::new() else {
-        return capped;
-    };
-    system.refresh_memory();
-    let available = system.available_memory();
     if available == 0 {
         // Not reported on this platform: do not limit.
         return capped;

@@ -90,8 +90,8 @@ static PREFETCH: std::sync::Mutex<Option<Prefetch>> = std::sync::Mutex::new(None
 
 /// Starts the [`Prefetch`] for a `check` in the current directory; with
 /// `head`, HEAD's tree is looked up too (the staged changes are compared
-/// with it; a commit range is not).
-pub(crate) fn prefetch(head: bool) {
+/// with it; a commit range is not). `then` runs on the same thread after.
+pub(crate) fn prefetch(head: bool, then: fn()) {
     let Ok(cwd) = std::env::current_dir() else {
         return;
     };
@@ -101,7 +101,9 @@ pub(crate) fn prefetch(head: bool) {
         let opened = open(&dir).ok();
         let own = opened.clone().filter(|_| head);
         let _ = send.send(opened);
-        own.map(|repo| head_tree(&repo))
+        let tree = own.map(|repo| head_tree(&repo));
+        then();
+        tree
     };
     let Ok(thread) = std::thread::Builder::new()
         .name("antipasta-git".into())

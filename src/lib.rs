@@ -69,7 +69,8 @@ pub fn cli_main() -> ExitCode {
         let range = ["PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"]
             .iter()
             .all(|v| std::env::var(v).is_ok());
-        git::prefetch(!range);
+        // The machine's size, which the analysis asks for, is read there too.
+        git::prefetch(!range, budget::read_machine);
     }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
