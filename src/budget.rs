@@ -231,8 +231,9 @@ pub(crate) fn spare_core(items: usize) -> bool {
 /// Runs `a` on a second analysis thread while `b` runs here, for a caller
 /// that [`spare_core`] said may: a one-file commit then analyses its two
 /// sides at once instead of one after the other. When the thread cannot
-/// start, both run here (`b`, then `a`). A panic in `a` goes on in the
-/// caller, as if `a` had run here.
+/// start, or has not started `a` by the time `b` is done, `a` runs here
+/// after `b`. A panic in `a` goes on in the caller, as if `a` had run
+/// here.
 pub(crate) fn join<RA, RB>(a: impl FnOnce() -> RA + Send, b: impl FnOnce() -> RB) -> (RA, RB)
 where
     RA: Send,
@@ -256,14 +257,20 @@ where
                 result
             });
         let rb = b();
+        // `a` not started yet (the thread did not start, or still waits
+        // for a core: a busy machine, or a scheduler that packs short work
+        // onto one core, as some VMs' do): it runs here now, on this
+        // thread's warm heap, rather than after that wait. The thread then
+        // finds nothing to run.
+        if let Some(a) = take() {
+            return (a(), rb);
+        }
         let ra = match spawned.map(|handle| handle.join()) {
             Ok(Ok(Some(ra))) => ra,
             Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            // The thread did not start (or found nothing to run): run it here.
-            Ok(Ok(None)) | Err(_) => match take() {
-                Some(a) => a(),
-                None => unreachable!("`a` runs exactly once: here or on the thread"),
-            },
+            Ok(Ok(None)) | Err(_) => {
+                unreachable!("`a` runs exactly once: here or on the thread")
+            }
         };
         (ra, rb)
     })
@@ -412,18 +419,41 @@ mod tests {
     #[test]
     fn join_runs_both_once_and_a_panic_reaches_the_caller() {
         let runs = AtomicUsize::new(0);
+        let started = std::sync::atomic::AtomicBool::new(false);
+        let name = || std::thread::current().name().map(str::to_owned);
         let (a, b) = join(
             || {
+                started.store(true, Ordering::SeqCst);
                 runs.fetch_add(1, Ordering::SeqCst);
-                std::thread::current().name().map(str::to_owned)
+                name()
             },
             || {
                 runs.fetch_add(1, Ordering::SeqCst);
+                // Until `a` has started on its thread, or it would run here.
+                let waiting = Instant::now();
+                while !started.load(Ordering::SeqCst) && waiting.elapsed() < Duration::from_secs(20)
+                {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
                 7
             },
         );
         assert_eq!((runs.load(Ordering::SeqCst), b), (2, 7));
         assert_eq!(a.as_deref(), Some("antipasta-worker"));
+        // `b` done at once: `a` runs exactly once, on its thread or, not
+        // started yet, here.
+        let (a, b) = join(
+            || {
+                runs.fetch_add(1, Ordering::SeqCst);
+                name()
+            },
+            || 8,
+        );
+        assert_eq!((runs.load(Ordering::SeqCst), b), (3, 8));
+        assert!(
+            a.as_deref() == Some("antipasta-worker") || a == name(),
+            "ran on {a:?}"
+        );
         let caught = std::panic::catch_unwind(|| {
             join(|| panic!("side a"), || 1);
         });
