@@ -131,7 +131,7 @@ impl<'de> Deserialize<'de> for SkippedPhases {
         impl<'de> serde::de::Visitor<'de> for Skip {
             type Value = SkippedPhases;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a sequence of phases")
+                f.write_str("phases")
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
