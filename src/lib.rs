@@ -61,11 +61,10 @@ static ALLOCATOR: alloc::Capped<std::alloc::System> = alloc::Capped(std::alloc::
 pub fn cli_main() -> ExitCode {
     timings::start();
     install_panic_hook();
-    // The pre-commit check (`check`, or no command at all) opens its
-    // repository while the command line is parsed (see git::prefetch); a
-    // pre-commit range (`--from-ref/--to-ref`) needs no HEAD.
-    let first = std::env::args_os().nth(1);
-    if first.is_none() || first.as_deref() == Some("check".as_ref()) {
+    // The pre-commit check opens its repository while the command line
+    // is parsed (see git::prefetch); a pre-commit range
+    // (`--from-ref/--to-ref`) needs no HEAD.
+    if is_staged_check(std::env::args_os().skip(1)) {
         let range = ["PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"]
             .iter()
             .all(|v| std::env::var(v).is_ok());
@@ -101,6 +100,25 @@ pub fn cli_main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Every command but `check`, by the name clap knows it by.
+const OTHER_COMMANDS: [&str; 13] = [
+    "baseline", "cache", "config", "diff", "help", "history", "hook", "hotspots", "merge",
+    "metrics", "report", "stats", "version",
+];
+
+/// Whether a command line (without the program) asks for the staged
+/// check, `check` or no command at all, as far as a glance tells before
+/// clap parses it: no argument names another command (options may come
+/// before the command, some with a value, so its position is not known).
+/// A wrong guess costs only time: the prefetch's work unused, or not done.
+fn is_staged_check(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let mut args = args.peekable();
+    if args.peek().is_none() {
+        return true;
+    }
+    args.all(|a| !OTHER_COMMANDS.iter().any(|c| a == *c))
 }
 
 /// Installs the process-wide panic hook: quiet for panics that
@@ -192,4 +210,50 @@ pub fn fuzz_pipeline(bytes: &[u8]) -> usize {
         new: new.as_ref().map_or(&empty, |a| &a.functions),
     }];
     diff::diff_functions(&pairs).iter().map(Vec::len).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_other_commands_are_every_command_but_check() {
+        let mut known: Vec<String> = cli::Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .filter(|n| n != "check")
+            .collect();
+        known.push("help".into());
+        known.sort();
+        known.dedup();
+        assert_eq!(known, OTHER_COMMANDS);
+    }
+
+    #[test]
+    fn a_staged_check_is_check_or_no_command_with_any_options() {
+        let line = |s: &str| {
+            s.split_whitespace()
+                .map(std::ffi::OsString::from)
+                .collect::<Vec<_>>()
+        };
+        for yes in [
+            "",
+            "check",
+            "--no-cache check",
+            "--cache-dir d check a.py",
+            "-v",
+            "check src/stats.py",
+        ] {
+            assert!(is_staged_check(line(yes).into_iter()), "{yes}");
+        }
+        for no in [
+            "metrics",
+            "--cache-dir d diff main...HEAD",
+            "-c x.toml stats",
+            "help check",
+        ] {
+            assert!(!is_staged_check(line(no).into_iter()), "{no}");
+        }
+    }
 }
